@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CpsConfig(AppConfig):
+    name = "cpsadmin.cps"

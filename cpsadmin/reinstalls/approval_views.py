@@ -1,0 +1,325 @@
+"""The approvers' side: the queue, decisions, and the requester's cancel.
+
+The decisions themselves live in services.py; these views check access, read
+a form, call one service and pick the response.
+"""
+
+import logging
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from cpsadmin.accounts.roles import Role, has_role
+from cpsadmin.cps.client import CpsError, get_client
+from cpsadmin.htmx import is_partial, vary_on_htmx
+from cpsadmin.reinstalls import services
+from cpsadmin.reinstalls.models import Decision, ReinstallRequest, Status
+
+logger = logging.getLogger(__name__)
+
+AGE_CHOICES = [
+    ("", gettext_lazy("Any age")),
+    ("1", gettext_lazy("Waiting over 1 hour")),
+    ("6", gettext_lazy("Waiting over 6 hours")),
+    ("12", gettext_lazy("Waiting over 12 hours")),
+]
+KEEP_DATA_CHOICES = [
+    ("", gettext_lazy("Keep data: any")),
+    ("yes", gettext_lazy("Keeps data")),
+    ("no", gettext_lazy("Wipes data")),
+]
+
+
+class ApprovalFilterForm(forms.Form):
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+    requester = forms.ChoiceField(label=gettext_lazy("Requester"), required=False)
+    keep_data = forms.ChoiceField(
+        label=gettext_lazy("Data disks"), choices=KEEP_DATA_CHOICES, required=False
+    )
+    age = forms.ChoiceField(
+        label=gettext_lazy("Age"), choices=AGE_CHOICES, required=False
+    )
+
+    def __init__(self, *args, regions=(), requesters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (region, region) for region in regions
+        ]
+        self.fields["requester"].choices = [("", _("All requesters"))] + [
+            (name, name) for name in requesters
+        ]
+        self.helper = FormHelper()
+        # The page's <form> carries the hx-get that swaps the rows.
+        self.helper.form_tag = False
+        self.helper.form_show_labels = False
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("region"), css_class="col-md-3"),
+                Column(Field("requester"), css_class="col-md-3"),
+                Column(Field("keep_data"), css_class="col-md-3"),
+                Column(Field("age"), css_class="col-md-3"),
+            )
+        )
+
+    def apply(self, reqs: list[ReinstallRequest]) -> list[ReinstallRequest]:
+        """The requests that pass the chosen filters (all when it is invalid)."""
+        if not self.is_valid():
+            return reqs
+        data = self.cleaned_data
+        if data["region"]:
+            reqs = [r for r in reqs if r.region == data["region"]]
+        if data["requester"]:
+            reqs = [r for r in reqs if r.requester.get_username() == data["requester"]]
+        if data["keep_data"]:
+            keep = data["keep_data"] == "yes"
+            reqs = [r for r in reqs if r.keep_data == keep]
+        if data["age"]:
+            cutoff = timezone.now() - timedelta(hours=int(data["age"]))
+            reqs = [r for r in reqs if r.created_at <= cutoff]
+        return reqs
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The panel owns the <form>, with one button per decision.
+        self.helper.form_tag = False
+
+
+class RejectForm(DecisionForm):
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Please say why you reject this request."))
+        return comment
+
+
+class BulkDecisionForm(DecisionForm):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    decision = forms.ChoiceField(choices=Decision.choices)
+
+    def __init__(self, *args, pks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(pk, pk) for pk in pks]
+        self.fields["ids"].error_messages["required"] = _(
+            "Tick at least one request."
+        )
+        self.helper.layout = Layout(Field("comment"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.REJECT and not data.get("comment", "").strip():
+            self.add_error("comment", _("Please say why you reject these requests."))
+        return data
+
+
+def _require_approver(request: HttpRequest) -> None:
+    if not has_role(request.user, Role.APPROVER):
+        raise PermissionDenied(_("Only approvers can see the approvals queue."))
+
+
+def _visible_request(request: HttpRequest, pk: int) -> ReinstallRequest:
+    """The request, if the user is its requester or an approver for it; else 404."""
+    req = get_object_or_404(ReinstallRequest.objects.select_related("requester"), pk=pk)
+    if req.requester_id != request.user.pk and not services.is_approver_for(
+        request.user, req
+    ):
+        raise Http404
+    return req
+
+
+def _back_to(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_GET
+def list_approvals(request: HttpRequest) -> HttpResponse:
+    _require_approver(request)
+
+    waiting = services.approvable_requests(request.user)
+    form = ApprovalFilterForm(
+        request.GET or None,
+        regions=sorted({r.region for r in waiting}),
+        requesters=sorted({r.requester.get_username() for r in waiting}),
+    )
+    shown = form.apply(waiting) if form.is_bound else waiting
+
+    ctx = {
+        "filter_form": form,
+        "bulk_form": BulkDecisionForm(),
+        "requests": shown,
+        "waiting_count": len(waiting),
+        "now": timezone.now(),
+    }
+    if is_partial(request):
+        response = render(request, "htmx/approval_rows.html", ctx)
+    else:
+        response = render(request, "reinstalls/approvals.html", ctx)
+    return vary_on_htmx(response)
+
+
+@require_POST
+def decide_many(request: HttpRequest) -> HttpResponse:
+    _require_approver(request)
+    queue = reverse("reinstalls:approvals")
+
+    form = BulkDecisionForm(request.POST, pks=request.POST.getlist("ids"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to(request, queue)
+
+    results = services.decide_many(
+        form.cleaned_data["ids"],
+        request.user,
+        form.cleaned_data["decision"],
+        form.cleaned_data["comment"],
+        http_request=request,
+    )
+    for pk, req, refusal in results:
+        if refusal:
+            messages.error(request, _("#%(pk)s: %(why)s") % {"pk": pk, "why": refusal})
+        else:
+            messages.success(request, _decided_message(req))
+    return _back_to(request, queue)
+
+
+@require_POST
+def approve_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _visible_request(request, pk)
+
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            req = services.approve(
+                req, request.user, form.cleaned_data["comment"], http_request=request
+            )
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _decided_message(req))
+    else:
+        messages.error(request, _("The comment is too long."))
+    return _back_to(request, req.get_absolute_url())
+
+
+@require_POST
+def reject_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _visible_request(request, pk)
+
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            req = services.reject(
+                req, request.user, form.cleaned_data["comment"], http_request=request
+            )
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _decided_message(req))
+    else:
+        messages.error(request, form.errors["comment"][0])
+    return _back_to(request, req.get_absolute_url())
+
+
+@require_POST
+def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _visible_request(request, pk)
+
+    try:
+        req = services.cancel(req, request.user, http_request=request)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Request #%(pk)s was cancelled.") % {"pk": req.pk}
+        )
+    return _back_to(request, req.get_absolute_url())
+
+
+def _decided_message(req: ReinstallRequest) -> str:
+    name = req.instance_name or req.instance_id
+    if req.status == Status.REJECTED:
+        text = _("Request #%(pk)s (%(name)s) was rejected.")
+    elif req.status == Status.PENDING:
+        text = _(
+            "Your approval of request #%(pk)s (%(name)s) is recorded; it needs "
+            "%(more)s more."
+        )
+    elif req.status == Status.FAILED:
+        text = _("Request #%(pk)s (%(name)s) was approved but failed: %(why)s")
+    else:
+        text = _("Request #%(pk)s (%(name)s) was approved and sent to CPS.")
+    approved = sum(1 for a in req.approvals.all() if a.decision == Decision.APPROVE)
+    return text % {
+        "pk": req.pk,
+        "name": name,
+        "more": max(req.required_approvals - approved, 0),
+        "why": req.failure_reason,
+    }
+
+
+def decision_panel_context(request: HttpRequest, req: ReinstallRequest, instance=None):
+    """What templates/reinstalls/_decision_panel.html needs, as ``decision``.
+
+    The request page includes the panel and passes this dict under the name
+    ``decision``. While the request is pending the server's live status is
+    read from CPS (pass ``instance`` when the page already has it).
+    """
+    user = request.user
+    live_error = ""
+    if instance is None and req.status == Status.PENDING:
+        try:
+            instance = get_client().describe_instance(req.region, req.instance_id)
+        except CpsError as exc:
+            logger.warning(
+                "Reinstall %s: no live status for %s (requestId %s)",
+                req.pk,
+                req.instance_id,
+                exc.request_id or "-",
+            )
+            live_error = str(exc)
+
+    approvals = list(req.approvals.select_related("approver"))
+    approved = [a for a in approvals if a.decision == Decision.APPROVE]
+    past_expiry = req.status == Status.PENDING and services.is_past_expiry(req)
+    can_decide = (
+        services.decision_refusal(user, req) is None
+        and services.state_refusal(req) is None
+        and all(a.approver_id != user.pk for a in approvals)
+    )
+    return {
+        "req": req,
+        "instance": instance,
+        "live_error": live_error,
+        "approvals": approvals,
+        "approved_count": len(approved),
+        "is_requester": user.pk == req.requester_id,
+        "can_decide": can_decide,
+        "can_cancel": services.can_cancel(user, req),
+        "past_expiry": past_expiry,
+        "form": DecisionForm(auto_id="id_decision_%s"),
+    }
