@@ -34,8 +34,7 @@ def check_cps_credentials(app_configs, **kwargs):
     ):
         return [
             Error(
-                "CPS_ENDPOINT points at a real cloud but the credentials are "
-                "missing.",
+                "CPS_ENDPOINT points at a real cloud but the credentials are missing.",
                 hint="Set CPS_ACCESS_KEY and CPS_SECRET_KEY (or CPS_SECRET_KEY_FILE).",
                 id="cpsadmin.E002",
             )
@@ -87,8 +86,7 @@ def check_simulator_in_production(app_configs, **kwargs):
     if not settings.DEBUG and not settings.CPS_ENDPOINT:
         return [
             Warning(
-                "DEBUG is off but cpsadmin still talks to the embedded CPS "
-                "simulator.",
+                "DEBUG is off but cpsadmin still talks to the embedded CPS simulator.",
                 hint="Set CPS_ENDPOINT and the CPS credentials to reach JD Cloud.",
                 id="cpsadmin.W001",
             )

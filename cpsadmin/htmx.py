@@ -5,9 +5,13 @@ from django.utils.cache import patch_vary_headers
 
 
 def is_partial(request: HttpRequest) -> bool:
-    """True for htmx requests that want a fragment (boosted ones want pages)."""
+    """True for htmx requests that want a fragment.
+
+    Boosted requests and history restores (a page missing from htmx's history
+    cache, fetched again) want the whole page.
+    """
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:

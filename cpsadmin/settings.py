@@ -89,6 +89,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -136,7 +137,8 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Set for deployments that run collectstatic; without it files come from finders.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -188,6 +190,11 @@ REINSTALL_APPROVAL_EXPIRY_HOURS = env_int(
 # Fernet key (urlsafe base64, 32 bytes) that encrypts a pending request's
 # password. cpsadmin.E003 requires it when DEBUG is off.
 REINSTALL_PASSWORD_KEY = env_secret("REINSTALL_PASSWORD_KEY")
+
+# --- Audit ------------------------------------------------------------------
+# Behind exactly one trusted reverse proxy, take the client IP from the last
+# X-Forwarded-For entry (the one that proxy added) instead of REMOTE_ADDR.
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

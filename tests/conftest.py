@@ -28,6 +28,12 @@ def _is_loopback(host: str) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast signs in a lot; real hashing would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Any outgoing HTTP from httpx to a non-loopback host fails loudly."""
     real = httpx.HTTPTransport.handle_request

@@ -215,9 +215,13 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     checked, first_seq, last_seq = 0, None, None
     problem = _checkpoint_problem(checkpoint, events)
 
+    # Stop at the head as read above: events appended during the walk are
+    # for the next run, not a mismatch with the head.
+    walk = events.filter(seq__gte=expected_seq)
+    if head is not None:
+        walk = walk.filter(seq__lte=head.seq)
     rows = (
-        events.filter(seq__gte=expected_seq)
-        .order_by("seq")
+        walk.order_by("seq")
         .values("id", "hash", *HASHED_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
@@ -238,7 +242,7 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     if problem:
         logger.warning("Audit chain broken: %s", problem.detail)
     else:
-        logger.info("Audit chain verified: %s events up to #%s", checked, last_seq)
+        logger.info("Audit chain verified: %s events checked", checked)
     return report
 
 

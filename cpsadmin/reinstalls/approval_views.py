@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -121,14 +122,15 @@ class BulkDecisionForm(DecisionForm):
     def __init__(self, *args, pks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(pk, pk) for pk in pks]
-        self.fields["ids"].error_messages["required"] = _(
-            "Tick at least one request."
-        )
+        self.fields["ids"].error_messages["required"] = _("Tick at least one request.")
         self.helper.layout = Layout(Field("comment"))
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == Decision.REJECT and not data.get("comment", "").strip():
+        if (
+            data.get("decision") == Decision.REJECT
+            and not data.get("comment", "").strip()
+        ):
             self.add_error("comment", _("Please say why you reject these requests."))
         return data
 
@@ -155,6 +157,7 @@ def _back_to(request: HttpRequest, url: str) -> HttpResponse:
 
 
 @require_GET
+@login_required
 def list_approvals(request: HttpRequest) -> HttpResponse:
     _require_approver(request)
 
@@ -181,6 +184,7 @@ def list_approvals(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def decide_many(request: HttpRequest) -> HttpResponse:
     _require_approver(request)
     queue = reverse("reinstalls:approvals")
@@ -208,6 +212,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def approve_request(request: HttpRequest, pk: int) -> HttpResponse:
     req = _visible_request(request, pk)
 
@@ -227,6 +232,7 @@ def approve_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def reject_request(request: HttpRequest, pk: int) -> HttpResponse:
     req = _visible_request(request, pk)
 
@@ -246,6 +252,7 @@ def reject_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
     req = _visible_request(request, pk)
 
@@ -254,13 +261,13 @@ def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
     except services.WorkflowError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("Request #%(pk)s was cancelled.") % {"pk": req.pk}
-        )
+        messages.success(request, _("Request #%(pk)s was cancelled.") % {"pk": req.pk})
     return _back_to(request, req.get_absolute_url())
 
 
 def _decided_message(req: ReinstallRequest) -> str:
+    # Submission ran on commit and may have moved the request on since.
+    req.refresh_from_db()
     name = req.instance_name or req.instance_id
     if req.status == Status.REJECTED:
         text = _("Request #%(pk)s (%(name)s) was rejected.")
@@ -271,6 +278,8 @@ def _decided_message(req: ReinstallRequest) -> str:
         )
     elif req.status == Status.FAILED:
         text = _("Request #%(pk)s (%(name)s) was approved but failed: %(why)s")
+    elif req.status == Status.APPROVED:
+        text = _("Request #%(pk)s (%(name)s) was approved; it is on its way to CPS.")
     else:
         text = _("Request #%(pk)s (%(name)s) was approved and sent to CPS.")
     approved = sum(1 for a in req.approvals.all() if a.decision == Decision.APPROVE)

@@ -36,9 +36,7 @@ def may_derive_key() -> bool:
 
 
 def derived_key() -> bytes:
-    digest = hashlib.sha256(
-        _DERIVATION_SALT + settings.SECRET_KEY.encode()
-    ).digest()
+    digest = hashlib.sha256(_DERIVATION_SALT + settings.SECRET_KEY.encode()).digest()
     return base64.urlsafe_b64encode(digest)
 
 

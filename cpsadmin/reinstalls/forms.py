@@ -9,11 +9,13 @@ import json
 import string
 import uuid
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.forms.utils import ErrorDict
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cpsadmin.cps.client import Instance, Os, Raid, Software
@@ -21,7 +23,7 @@ from cpsadmin.reinstalls import catalogue
 from cpsadmin.reinstalls.models import ImageType
 
 # §11 of the CPS reference: the only special characters a password may hold.
-PASSWORD_SPECIALS = "()`~!@#$%^&*_-+=|{}[]:\";'<>,.?/"
+PASSWORD_SPECIALS = "()`~!@#$%^&*_-+=|{}[]:\";'<>,.?/"  # noqa: S105
 PASSWORD_MIN, PASSWORD_MAX = 8, 30
 PASSWORD_CLASSES = (
     set(string.ascii_uppercase),
@@ -29,11 +31,19 @@ PASSWORD_CLASSES = (
     set(string.digits),
     set(PASSWORD_SPECIALS),
 )
-PASSWORD_RULE = _(
-    "8 to 30 characters, using at least three of: upper-case letters, "
-    "lower-case letters, digits, and the special characters %(specials)s. "
-    "No other characters are allowed, spaces included."
-) % {"specials": PASSWORD_SPECIALS}
+
+
+def password_rule() -> str:
+    """The §11 rule as HTML help text (crispy renders help text unescaped)."""
+    return format_html(
+        _(
+            "8 to 30 characters, using at least three of: upper-case letters, "
+            "lower-case letters, digits, and the special characters {}. "
+            "No other characters are allowed, spaces included."
+        ),
+        format_html("<code>{}</code>", PASSWORD_SPECIALS),
+    )
+
 
 KEEP_DATA_CHOICES = [
     ("yes", _("Yes: keep the data disks as they are")),
@@ -198,7 +208,6 @@ class ReinstallForm(SoftwareChoices, forms.Form):
         widget=forms.PasswordInput(
             render_value=False, attrs={"autocomplete": "new-password"}
         ),
-        help_text=PASSWORD_RULE,
     )
     password_confirm = forms.CharField(
         label=_("Password, again"),
@@ -235,9 +244,7 @@ class ReinstallForm(SoftwareChoices, forms.Form):
             if instance:
                 self.initial.setdefault("os_type_id", instance.os_type_id)
                 self.initial.setdefault("sys_raid_type_id", instance.sys_raid_type_id)
-                self.initial.setdefault(
-                    "data_raid_type_id", instance.data_raid_type_id
-                )
+                self.initial.setdefault("data_raid_type_id", instance.data_raid_type_id)
 
         self.selected_image_type = self["image_type"].value() or ""
         self.selected_os_type_id = ""
@@ -247,6 +254,7 @@ class ReinstallForm(SoftwareChoices, forms.Form):
         else:
             self._load_catalogue()
         self.fields["softwares"] = self._software_field()
+        self.fields["password"].help_text = password_rule()
         self._add_htmx_attributes()
         self.helper = self._build_helper()
 
@@ -363,7 +371,9 @@ class ReinstallForm(SoftwareChoices, forms.Form):
             ),
             Fieldset(_("Access"), "password", "password_confirm"),
             Fieldset(_("Record"), "reason", "submission_key"),
-            Submit("submit", _("Request the reinstall"), css_class="btn-danger"),
+            StrictButton(
+                _("Request the reinstall"), type="submit", css_class="btn-danger"
+            ),
         )
         return helper
 
@@ -390,6 +400,8 @@ class ReinstallForm(SoftwareChoices, forms.Form):
         return ImageType(self.cleaned_data["image_type"]).value
 
     def clean_softwares(self) -> list[Software]:
+        # Offered only for Standard_app on a catalogue OS (see _load_catalogue),
+        # so any software with Standard fails as "not one of the choices".
         offered = {software_key(s): s for s in self.software_list or ()}
         return [offered[key] for key in self.cleaned_data["softwares"]]
 
@@ -411,13 +423,6 @@ class ReinstallForm(SoftwareChoices, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-
-        if cleaned.get("softwares") and cleaned.get("image_type") != (
-            ImageType.STANDARD_APP
-        ):
-            self.add_error(
-                "softwares", _("Software can only be installed with Standard_app.")
-            )
 
         if cleaned.get("keep_data") is False:
             typed = (cleaned.get("confirm_name") or "").strip()

@@ -83,9 +83,7 @@ def send(kind: str, pk: int) -> int:
         logger.warning("Reinstall %s vanished before its %s mail", pk, kind)
         return 0
 
-    rejection = next(
-        (a for a in req.approvals.all() if a.decision == "reject"), None
-    )
+    rejection = next((a for a in req.approvals.all() if a.decision == "reject"), None)
     messages = []
     for user in recipients(kind, req):
         context = {

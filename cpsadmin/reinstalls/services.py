@@ -642,7 +642,10 @@ def submit(req: ReinstallRequest) -> ReinstallRequest:
                 return _fail(req, reason, last_seen_status=instance.status)
         password = crypto.decrypt_password(req.password_encrypted)
         result = client.reinstall_instance(
-            req.region, req.instance_id, _spec(req, password), client_token=req.client_token
+            req.region,
+            req.instance_id,
+            _spec(req, password),
+            client_token=req.client_token,
         )
     except crypto.PasswordUnavailable as exc:
         return _fail(req, _("The stored password is unusable: %(e)s.") % {"e": exc})

@@ -13,18 +13,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from cpsadmin.accounts.roles import Role, has_role, server_access
 from cpsadmin.audit.models import Action, Outcome
 from cpsadmin.audit.services import record
 from cpsadmin.cps.client import CpsApiError, CpsError, Instance, get_client
 from cpsadmin.htmx import is_partial, vary_on_htmx
-from cpsadmin.reinstalls import catalogue, services
+from cpsadmin.reinstalls import approval_views, catalogue, services
 from cpsadmin.reinstalls.forms import (
     ReinstallForm,
     ServerFilterForm,
@@ -68,6 +69,10 @@ CPS_ACTIONS = {
 }
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @dataclass(frozen=True)
 class CpsProblem:
     """A CpsError as the templates show it (htmx/cps_error.html)."""
@@ -108,12 +113,12 @@ class ServerRow:
         return self.instance.status == RUNNING
 
 
-def _require_role(request: HttpRequest, *roles: str) -> None:
+def _require_role(request: HtmxHttpRequest, *roles: str) -> None:
     if not any(has_role(request.user, role) for role in roles):
         raise PermissionDenied
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """A 302 for the browser, an HX-Redirect for htmx."""
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -121,16 +126,18 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _servers_url(region: str) -> str:
-    return f"{reverse('reinstalls:servers')}?region={region}"
+    return f"{reverse('reinstalls:servers')}?{urlencode({'region': region})}"
 
 
-def _load_instance(request: HttpRequest, region: str, instance_id: str) -> Instance:
+def _load_instance(request: HtmxHttpRequest, region: str, instance_id: str) -> Instance:
     """The instance, if the requester may act on it; 404 otherwise.
 
     CPS errors other than NOT_FOUND reach the caller, which shows them.
     """
     access = server_access(request.user, Role.REQUESTER)
-    if not access.allows_region(region) or not _SAFE_ID.match(instance_id):
+    if not (_SAFE_ID.match(region) and _SAFE_ID.match(instance_id)):
+        raise Http404
+    if not access.allows_region(region):
         raise Http404
     try:
         with get_client() as client:
@@ -149,7 +156,7 @@ def _load_instance(request: HttpRequest, region: str, instance_id: str) -> Insta
 
 @require_GET
 @login_required
-def list_servers(request: HttpRequest) -> HttpResponse:
+def list_servers(request: HtmxHttpRequest) -> HttpResponse:
     """Servers the user may ask to reinstall, by region, searchable."""
     _require_role(request, Role.REQUESTER)
     access = server_access(request.user, Role.REQUESTER)
@@ -186,18 +193,24 @@ def list_servers(request: HttpRequest) -> HttpResponse:
             rows.append(ServerRow(instance, badge))
         ctx["rows"] = rows
 
-    template = "htmx/server_rows.html" if is_partial(request) else "reinstalls/servers.html"
+    template = (
+        "htmx/server_rows.html" if is_partial(request) else "reinstalls/servers.html"
+    )
     return vary_on_htmx(render(request, template, ctx))
 
 
 def _matches(instance: Instance, search: str) -> bool:
     needle = search.casefold()
-    return needle in instance.name.casefold() or needle in instance.instance_id.casefold()
+    return (
+        needle in instance.name.casefold() or needle in instance.instance_id.casefold()
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def stop_server(request: HttpRequest, region: str, instance_id: str) -> HttpResponse:
+def stop_server(
+    request: HtmxHttpRequest, region: str, instance_id: str
+) -> HttpResponse:
     """Stop a running server, after a confirmation page."""
     _require_role(request, Role.REQUESTER)
     try:
@@ -266,7 +279,7 @@ def stop_server(request: HttpRequest, region: str, instance_id: str) -> HttpResp
 
 @require_GET
 @login_required
-def software_options(request: HttpRequest) -> HttpResponse:
+def software_options(request: HtmxHttpRequest) -> HttpResponse:
     """The software select for one OS and image type (the htmx swap)."""
     _require_role(request, Role.REQUESTER)
     region = request.GET.get("region", "")
@@ -298,7 +311,7 @@ def software_options(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def refresh_catalogue(request: HttpRequest) -> HttpResponse:
+def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
     """Forget the cached catalogue of a region (or one device type in it)."""
     _require_role(request, Role.REQUESTER, Role.ADMIN)
     region = request.POST.get("region", "")
@@ -332,7 +345,7 @@ def refresh_catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def request_reinstall(
-    request: HttpRequest, region: str, instance_id: str
+    request: HtmxHttpRequest, region: str, instance_id: str
 ) -> HttpResponse:
     """The reinstall form for one stopped server, and its submission.
 
@@ -345,6 +358,13 @@ def request_reinstall(
     ctx = {"region": region, "instance_id": instance_id, "cps_problem": None}
     data = request.POST if request.method == "POST" else None
 
+    # A form sent twice (double click, browser retry, back and resubmit) goes
+    # to its first request, before the server, reinstalling by now, is read.
+    if data is not None:
+        used = cache.get(_submission_cache_key(data.get("submission_key", "")))
+        if used is not None:
+            return _already_submitted(request, used)
+
     try:
         instance = _load_instance(request, region, instance_id)
     except CpsError as exc:
@@ -353,6 +373,9 @@ def request_reinstall(
             ctx["form"] = ReinstallForm(data, instance=None, offline=True)
         return render(request, "reinstalls/reinstall_form.html", ctx)
     ctx["instance"] = instance
+    ctx["not_stopped"] = instance.status != STOPPED
+    if ctx["not_stopped"] and data is None:
+        return render(request, "reinstalls/reinstall_form.html", ctx)
 
     try:
         form = ReinstallForm(data, instance=instance)
@@ -363,18 +386,17 @@ def request_reinstall(
         return render(request, "reinstalls/reinstall_form.html", ctx)
     ctx["form"] = form
 
-    if instance.status != STOPPED:
-        ctx["not_stopped"] = True
-        if data is not None:
-            logger.debug("Reinstall of %s refused: %s", instance_id, instance.status)
+    # Submitted for a server that is no longer stopped: the form stays, as
+    # typed, under the refusal.
+    if ctx["not_stopped"]:
+        logger.debug("Reinstall of %s refused: %s", instance_id, instance.status)
         return render(request, "reinstalls/reinstall_form.html", ctx)
 
     if data is None or not form.is_valid():
         return render(request, "reinstalls/reinstall_form.html", ctx)
 
-    # A second POST of the same form (double click, browser retry, back and
-    # resubmit) finds its key taken and goes to the first request instead.
-    key_name = f"reinstall-submission:{form.cleaned_data['submission_key']}"
+    # Two copies of one form racing each other: only one takes the key.
+    key_name = _submission_cache_key(form.cleaned_data["submission_key"])
     if not cache.add(key_name, SUBMISSION_PENDING, SUBMISSION_KEY_SECONDS):
         return _already_submitted(request, cache.get(key_name))
 
@@ -403,11 +425,20 @@ def request_reinstall(
     return _redirect(request, req.get_absolute_url())
 
 
-def _already_submitted(request: HttpRequest, first) -> HttpResponse:
+def _submission_cache_key(submission_key: str) -> str:
+    try:
+        return f"reinstall-submission:{uuid.UUID(submission_key).hex}"
+    except ValueError:
+        return "reinstall-submission:invalid"
+
+
+def _already_submitted(request: HtmxHttpRequest, first) -> HttpResponse:
     if isinstance(first, int):
         req = ReinstallRequest.objects.filter(pk=first, requester=request.user).first()
         if req is not None:
-            messages.info(request, _("This form was already sent; here is its request."))
+            messages.info(
+                request, _("This form was already sent; here is its request.")
+            )
             return _redirect(request, req.get_absolute_url())
     messages.info(
         request, _("This form was already sent and is still being processed.")
@@ -418,11 +449,9 @@ def _already_submitted(request: HttpRequest, first) -> HttpResponse:
 # --- Requests ------------------------------------------------------------------
 
 
-def _visible_request(request: HttpRequest, pk: int) -> ReinstallRequest:
+def _visible_request(request: HtmxHttpRequest, pk: int) -> ReinstallRequest:
     """The request if the user asked for it or reviews its server; else 404."""
-    req = get_object_or_404(
-        ReinstallRequest.objects.select_related("requester"), pk=pk
-    )
+    req = get_object_or_404(ReinstallRequest.objects.select_related("requester"), pk=pk)
     user = request.user
     if req.requester_id == user.pk:
         return req
@@ -436,19 +465,19 @@ def _visible_request(request: HttpRequest, pk: int) -> ReinstallRequest:
 
 @require_GET
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     req = _visible_request(request, pk)
     ctx = {
         "req": req,
-        "approvals": req.approvals.select_related("approver"),
         "polling": req.status in FOLLOWED_STATUSES,
+        "decision": approval_views.decision_panel_context(request, req),
     }
     return render(request, "reinstalls/request_detail.html", ctx)
 
 
 @require_GET
 @login_required
-def request_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def request_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The status block of a request, polled by htmx until it is final."""
     req = _visible_request(request, pk)
     if req.status in FOLLOWED_STATUSES:
@@ -457,15 +486,14 @@ def request_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
     if is_partial(request):
         return vary_on_htmx(render(request, "htmx/request_progress.html", ctx))
-    ctx["approvals"] = req.approvals.select_related("approver")
+    ctx["decision"] = approval_views.decision_panel_context(request, req)
     return vary_on_htmx(render(request, "reinstalls/request_detail.html", ctx))
 
 
 @require_GET
 @login_required
-def list_my_requests(request: HttpRequest) -> HttpResponse:
+def list_my_requests(request: HtmxHttpRequest) -> HttpResponse:
     """The signed-in user's own reinstall requests, newest first."""
     requests = ReinstallRequest.objects.filter(requester=request.user)
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reinstalls/my_requests.html", {"page": page})
-

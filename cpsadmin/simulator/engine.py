@@ -232,6 +232,7 @@ class Simulator:
         if "?" in raw_path:
             raw_path, _, raw_query = raw_path.partition("?")
         body = body or b""
+        headers = headers or {}
         route = route_request(method, unquote(raw_path))
         action = route.action if route else None
 

@@ -41,11 +41,16 @@ class Api:
     """Signs requests like a real client and sends them through a transport."""
 
     def __init__(
-        self, client: httpx.Client, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+        self,
+        client: httpx.Client,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        host=HOST,
     ):
         self.client = client
         self.access_key = access_key
         self.secret_key = secret_key
+        self.host = host
 
     def request(
         self, method, path, query="", body=None, *, content=None, algorithm="JDCLOUD2"

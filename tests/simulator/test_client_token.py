@@ -1,5 +1,7 @@
 """clientToken: the first reply per (action, token) is replayed, never re-run."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.simulator.conftest import (
     RUNNING,
     RUNNING_2,
@@ -95,3 +97,12 @@ def test_a_token_that_is_not_a_string_is_invalid(api):
     response = api.action(RUNNING, "stopInstance", {"clientToken": 12})
 
     assert response.status_code == 400
+
+
+def test_concurrent_calls_with_one_token_execute_once(api, simulator):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: api.stop(RUNNING, token="race"), range(16)))
+
+    assert {r.status_code for r in responses} == {200}
+    assert len({r.json()["requestId"] for r in responses}) == 1
+    assert simulator.executions("stopInstance") == 1

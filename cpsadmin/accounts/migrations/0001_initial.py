@@ -6,30 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServerScope',
+            name="ServerScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('requester', 'Requester'), ('approver', 'Approver'), ('auditor', 'Auditor'), ('admin', 'Administrator')], max_length=20, verbose_name='role')),
-                ('region', models.CharField(blank=True, help_text='Empty: every region.', max_length=64, verbose_name='region')),
-                ('instance_pattern', models.CharField(default='*', help_text='Glob matched against instance id and name, e.g. cps-* or web-*.', max_length=128, verbose_name='servers')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='server_scopes', to='auth.group', verbose_name='group')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='server_scopes', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("requester", "Requester"),
+                            ("approver", "Approver"),
+                            ("auditor", "Auditor"),
+                            ("admin", "Administrator"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: every region.",
+                        max_length=64,
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "instance_pattern",
+                    models.CharField(
+                        default="*",
+                        help_text="Glob matched against instance id and name, e.g. cps-* or web-*.",
+                        max_length=128,
+                        verbose_name="servers",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note"),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="server_scopes",
+                        to="auth.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="server_scopes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'server scope',
-                'verbose_name_plural': 'server scopes',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('group__isnull', True), ('user__isnull', False)), models.Q(('group__isnull', False), ('user__isnull', True)), _connector='OR'), name='server_scope_user_xor_group')],
+                "verbose_name": "server scope",
+                "verbose_name_plural": "server scopes",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("group__isnull", True), ("user__isnull", False)),
+                            models.Q(("group__isnull", False), ("user__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="server_scope_user_xor_group",
+                    )
+                ],
             },
         ),
     ]

@@ -7,94 +7,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReinstallRequest',
+            name="ReinstallRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending_approval', 'Pending approval'), ('approved', 'Approved'), ('submitted', 'Submitted'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('expired', 'Expired'), ('failed', 'Failed')], db_index=True, default='pending_approval', max_length=20)),
-                ('region', models.CharField(max_length=64)),
-                ('az', models.CharField(max_length=64)),
-                ('instance_id', models.CharField(db_index=True, max_length=64)),
-                ('instance_name', models.CharField(blank=True, max_length=128)),
-                ('device_type', models.CharField(max_length=64)),
-                ('previous_os_name', models.CharField(blank=True, max_length=128)),
-                ('previous_status', models.CharField(blank=True, max_length=32)),
-                ('image_type', models.CharField(choices=[('Standard', 'Standard'), ('Standard_app', 'Standard_app')], max_length=20)),
-                ('os_type_id', models.CharField(max_length=64)),
-                ('os_name', models.CharField(blank=True, max_length=128)),
-                ('sys_raid_type_id', models.CharField(max_length=64)),
-                ('sys_raid_type', models.CharField(blank=True, max_length=32)),
-                ('data_raid_type_id', models.CharField(max_length=64)),
-                ('data_raid_type', models.CharField(blank=True, max_length=32)),
-                ('keep_data', models.BooleanField()),
-                ('softwares', models.JSONField(blank=True, default=list)),
-                ('reason', models.TextField()),
-                ('password_encrypted', models.TextField(blank=True, editable=False)),
-                ('client_token', models.CharField(editable=False, max_length=36, unique=True)),
-                ('required_approvals', models.PositiveSmallIntegerField(default=1)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('submit_claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('submit_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('jd_request_id', models.CharField(blank=True, max_length=64)),
-                ('failure_reason', models.TextField(blank=True)),
-                ('last_seen_status', models.CharField(blank=True, max_length=32)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reinstall_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_approval", "Pending approval"),
+                            ("approved", "Approved"),
+                            ("submitted", "Submitted"),
+                            ("completed", "Completed"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                            ("expired", "Expired"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending_approval",
+                        max_length=20,
+                    ),
+                ),
+                ("region", models.CharField(max_length=64)),
+                ("az", models.CharField(max_length=64)),
+                ("instance_id", models.CharField(db_index=True, max_length=64)),
+                ("instance_name", models.CharField(blank=True, max_length=128)),
+                ("device_type", models.CharField(max_length=64)),
+                ("previous_os_name", models.CharField(blank=True, max_length=128)),
+                ("previous_status", models.CharField(blank=True, max_length=32)),
+                (
+                    "image_type",
+                    models.CharField(
+                        choices=[
+                            ("Standard", "Standard"),
+                            ("Standard_app", "Standard_app"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("os_type_id", models.CharField(max_length=64)),
+                ("os_name", models.CharField(blank=True, max_length=128)),
+                ("sys_raid_type_id", models.CharField(max_length=64)),
+                ("sys_raid_type", models.CharField(blank=True, max_length=32)),
+                ("data_raid_type_id", models.CharField(max_length=64)),
+                ("data_raid_type", models.CharField(blank=True, max_length=32)),
+                ("keep_data", models.BooleanField()),
+                ("softwares", models.JSONField(blank=True, default=list)),
+                ("reason", models.TextField()),
+                ("password_encrypted", models.TextField(blank=True, editable=False)),
+                (
+                    "client_token",
+                    models.CharField(editable=False, max_length=36, unique=True),
+                ),
+                ("required_approvals", models.PositiveSmallIntegerField(default=1)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("submit_claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("submit_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("jd_request_id", models.CharField(blank=True, max_length=64)),
+                ("failure_reason", models.TextField(blank=True)),
+                ("last_seen_status", models.CharField(blank=True, max_length=32)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reinstall_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('approve', 'Approved'), ('reject', 'Rejected')], max_length=10)),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='reinstalls.reinstallrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("approve", "Approved"), ("reject", "Rejected")],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="reinstalls.reinstallrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalPolicy',
+            name="ApprovalPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('always', 'Always'), ('wipe_only', 'Only when data disks are wiped'), ('never', 'Never')], default='always', max_length=12)),
-                ('approvals_required', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2')], default=1)),
-                ('group', models.OneToOneField(blank=True, help_text='Requesters in this group. Empty: the default policy.', null=True, on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("always", "Always"),
+                            ("wipe_only", "Only when data disks are wiped"),
+                            ("never", "Never"),
+                        ],
+                        default="always",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "approvals_required",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "1"), (2, "2")], default=1
+                    ),
+                ),
+                (
+                    "group",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Requesters in this group. Empty: the default policy.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="auth.group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'approval policies',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('group__isnull', True)), fields=('group',), name='one_default_policy')],
+                "verbose_name_plural": "approval policies",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("group__isnull", True)),
+                        fields=("group",),
+                        name="one_default_policy",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='reinstallrequest',
-            index=models.Index(fields=['status', 'expires_at'], name='reinstall_status_expiry'),
+            model_name="reinstallrequest",
+            index=models.Index(
+                fields=["status", "expires_at"], name="reinstall_status_expiry"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reinstallrequest',
-            index=models.Index(fields=['requester', '-created_at'], name='reinstall_by_requester'),
+            model_name="reinstallrequest",
+            index=models.Index(
+                fields=["requester", "-created_at"], name="reinstall_by_requester"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(fields=('request', 'approver'), name='one_decision_per_approver'),
+            model_name="approval",
+            constraint=models.UniqueConstraint(
+                fields=("request", "approver"), name="one_decision_per_approver"
+            ),
         ),
     ]

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reinstalls', '0001_initial'),
+        ("reinstalls", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='reinstallrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending_approval', 'approved', 'submitted'])), fields=('region', 'instance_id'), name='one_open_reinstall_per_server'),
+            model_name="reinstallrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending_approval", "approved", "submitted"])
+                ),
+                fields=("region", "instance_id"),
+                name="one_open_reinstall_per_server",
+            ),
         ),
     ]

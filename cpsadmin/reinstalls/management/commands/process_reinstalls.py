@@ -42,25 +42,25 @@ class Command(BaseCommand):
             return
 
         stop = threading.Event()
-        self._on_signal(stop)
+        previous = {
+            sig: signal.signal(sig, lambda signum, frame: stop.set())
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
         self.stdout.write(f"Processing reinstalls every {loop:g} s; stop with SIGTERM.")
         passes = 0
-        while not stop.is_set():
-            try:
-                self._pass(dry_run=False, quiet=True)
-            except Exception:
-                # The next pass tries again; one bad pass must not stop the loop.
-                logger.exception("A process_reinstalls pass failed")
-            passes += 1
-            stop.wait(loop)
+        try:
+            while not stop.is_set():
+                try:
+                    self._pass(dry_run=False, quiet=True)
+                except Exception:
+                    # The next pass tries again; one bad pass must not end the loop.
+                    logger.exception("A process_reinstalls pass failed")
+                passes += 1
+                stop.wait(loop)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         self.stdout.write(f"Stopped after {passes} passes.")
-
-    def _on_signal(self, stop: threading.Event) -> None:
-        def handler(signum, frame):
-            stop.set()
-
-        signal.signal(signal.SIGTERM, handler)
-        signal.signal(signal.SIGINT, handler)
 
     def _pass(self, dry_run: bool, quiet: bool = False) -> None:
         done = services.process_once(dry_run=dry_run)

@@ -1,5 +1,4 @@
 import ipaddress
-import logging
 import signal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -98,7 +97,6 @@ class Command(BaseCommand):
         for fault in simulator.faults():
             self.stdout.write(f"Fault active: {fault.describe()}")
         self.stdout.flush()
-        logging.getLogger("cpsadmin.simulator").setLevel(logging.INFO)
 
         def stop(signum, frame):
             raise _Stop

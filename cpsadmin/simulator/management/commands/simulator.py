@@ -42,7 +42,8 @@ class Command(BaseCommand):
         fault.add_argument(
             "--action",
             choices=ACTIONS,
-            help="Only affect calls to this API action.",
+            metavar="ACTION",
+            help="Only affect calls to this API action: " + ", ".join(ACTIONS) + ".",
         )
 
         commands.add_parser("clear-faults", help="Remove every injected fault.")
