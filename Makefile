@@ -52,8 +52,9 @@ simulator: install
 test: install-dev
 	$(PY) -m pytest -q
 
+# The browser journeys run their own SQLite app; once, under `make test`, is enough.
 test-postgres: install-dev
-	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL) $(PY) -m pytest -q
+	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL) $(PY) -m pytest -q -m "not browser"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -69,3 +70,11 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Re-extract the translatable strings into cpsadmin/locale/zh_Hans and compile
+# them (needs gettext). Commit the .po and the .mo: the .mo is shipped so that
+# machines without gettext still serve Chinese.
+.PHONY: messages
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=static --no-obsolete
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cpsadmin.env import (
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
     env_secret,
     env_str,
+    env_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +29,9 @@ SECRET_KEY = env_secret("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url(
+    "SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,7 +106,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -120,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "reinstalls:servers"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
@@ -130,6 +134,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "cpsadmin" / "locale"]
+# ISO-style dates and times in every language: operators compare them with logs.
+FORMAT_MODULE_PATH = ["cpsadmin.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -149,7 +155,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -171,7 +177,7 @@ TASKS = {
 
 # --- CPS --------------------------------------------------------------------
 # No CPS_ENDPOINT means the embedded simulator, reached in-process.
-CPS_ENDPOINT = env_str("CPS_ENDPOINT").rstrip("/")
+CPS_ENDPOINT = env_url("CPS_ENDPOINT", schemes=("https", "http")).rstrip("/")
 CPS_ACCESS_KEY = env_str("CPS_ACCESS_KEY", "" if CPS_ENDPOINT else "cpsadmin-demo-ak")
 CPS_SECRET_KEY = env_secret(
     "CPS_SECRET_KEY", "" if CPS_ENDPOINT else "cpsadmin-demo-sk"
@@ -196,8 +202,15 @@ REINSTALL_PASSWORD_KEY = env_secret("REINSTALL_PASSWORD_KEY")
 # X-Forwarded-For entry (the one that proxy added) instead of REMOTE_ADDR.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 
+# --- Error reports ----------------------------------------------------------
+# Passwords named by sensitive_post_parameters / sensitive_variables stay hidden
+# on DEBUG error pages as well.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cpsadmin.debug.AlwaysSafeExceptionReporterFilter"
+
 # --- Logging ----------------------------------------------------------------
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -53,4 +53,9 @@ class ServerScope(models.Model):
     def __str__(self) -> str:
         holder = self.user or self.group
         where = self.region or _("every region")
-        return f"{holder}: {self.role} on {self.instance_pattern} ({where})"
+        return _("%(holder)s: %(role)s on %(servers)s (%(where)s)") % {
+            "holder": holder,
+            "role": self.role,
+            "servers": self.instance_pattern,
+            "where": where,
+        }

@@ -3,28 +3,10 @@
 import csv
 import json
 
-from cpsadmin.audit.models import AuditEvent
+from cpsadmin.audit.models import HASHED_FIELDS, AuditEvent
 
 CHUNK_SIZE = 2000
-COLUMNS = (
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_username",
-    "action",
-    "outcome",
-    "ip",
-    "user_agent",
-    "request_id",
-    "region",
-    "instance_id",
-    "reinstall_id",
-    "jd_request_id",
-    "message",
-    "data",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = (*HASHED_FIELDS, "hash")
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -46,6 +46,14 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
+def _choice_label(choices, value) -> str:
+    """What get_FOO_display() shows: the label, or the stored value if unknown."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class AuditLogImmutable(Exception):
     """Raised when code tries to change or remove a written audit event."""
 
@@ -170,7 +178,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         who = self.actor_username or "-"
-        return f"#{self.seq} {self.action} by {who}"
+        return _("#%(seq)s %(action)s by %(who)s") % {
+            "seq": self.seq,
+            "action": self.action,
+            "who": who,
+        }
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -194,6 +206,15 @@ class AuditEvent(models.Model):
             Outcome.FAILURE: "text-bg-danger",
             Outcome.DENIED: "text-bg-warning",
         }.get(self.outcome, "text-bg-secondary")
+
+    # Django's own get_FOO_display() hashes every (lazily translated) label to
+    # find one, about 0.1 ms a call: 5 ms of each 50-row audit page
+    # (benchmarks/). These look the one label up and translate only it.
+    def get_action_display(self) -> str:
+        return _choice_label(Action, self.action)
+
+    def get_outcome_display(self) -> str:
+        return _choice_label(Outcome, self.outcome)
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in HASHED_FIELDS}

@@ -32,7 +32,10 @@ class Cursor:
         micros, _, pk = raw.partition(".")
         if not micros.isdigit() or not pk.isdigit():
             raise ValueError(f"not a cursor: {raw!r}")
-        when = EPOCH + int(micros) * MICROSECOND
+        try:
+            when = EPOCH + int(micros) * MICROSECOND
+        except OverflowError:
+            raise ValueError(f"not a cursor: {raw!r}") from None
         return cls(when, int(pk))
 
     @classmethod
@@ -55,8 +58,17 @@ class Page:
         return str(self.newer) if self.newer else ""
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _day_start(day, *, days_later: int = 0):
+    """Midnight of ``day`` (plus ``days_later``) in the site's time zone.
+
+    None past either end of the calendar (0001-01-01 east of UTC, the day
+    after 9999-12-31): no event is that old or that new, so no limit applies.
+    """
+    try:
+        midnight = datetime.combine(day, time.min) + timedelta(days=days_later)
+        return timezone.make_aware(midnight).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def filter_events(filters: dict, queryset=None):
@@ -76,11 +88,12 @@ def filter_events(filters: dict, queryset=None):
         events = events.filter(outcome=filters["outcome"])
 
     # Dates are whole days in the site's time zone, both ends included.
-    if filters.get("date_from"):
-        events = events.filter(created_at__gte=_day_start(filters["date_from"]))
-    if filters.get("date_to"):
-        next_day = filters["date_to"] + timedelta(days=1)
-        events = events.filter(created_at__lt=_day_start(next_day))
+    start = filters.get("date_from") and _day_start(filters["date_from"])
+    if start:
+        events = events.filter(created_at__gte=start)
+    end = filters.get("date_to") and _day_start(filters["date_to"], days_later=1)
+    if end:
+        events = events.filter(created_at__lt=end)
 
     # Free text: words in the message or instance id, or one of the ids whole.
     text = filters.get("q", "")
@@ -91,7 +104,8 @@ def filter_events(filters: dict, queryset=None):
             | Q(request_id=text)
             | Q(jd_request_id=text)
         )
-        if text.isdigit():
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if text.isdecimal():
             match |= Q(reinstall_id=int(text))
         events = events.filter(match)
     return events

@@ -687,7 +687,9 @@ class CpsClient:
         # them on into logs or messages.
         for secret in (self._secret_key, self._access_key, *secrets):
             if secret:
-                message = message.replace(secret, "***")
+                # Also as a JSON string would quote it, when a body is echoed.
+                escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+                message = message.replace(escaped, "***").replace(secret, "***")
         exc = CpsApiError(
             action,
             code,

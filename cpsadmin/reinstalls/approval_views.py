@@ -115,8 +115,20 @@ class RejectForm(DecisionForm):
         return comment
 
 
+# Request ids are 64-bit; a bigger number names no request and no database
+# column can hold it.
+MAX_REQUEST_ID = 2**63 - 1
+
+
+def _request_id(value) -> int:
+    pk = int(value)
+    if pk > MAX_REQUEST_ID:
+        raise ValueError(f"{pk} is not a request id")
+    return pk
+
+
 class BulkDecisionForm(DecisionForm):
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    ids = forms.TypedMultipleChoiceField(coerce=_request_id, choices=())
     decision = forms.ChoiceField(choices=Decision.choices)
 
     def __init__(self, *args, pks=(), **kwargs):
@@ -211,44 +223,36 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     return _back_to(request, queue)
 
 
+def _decide(request: HttpRequest, pk: int, form_class, decide) -> HttpResponse:
+    """Approve or reject: the same steps, with a different form and service."""
+    req = _visible_request(request, pk)
+
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["comment"][0])
+        return _back_to(request, req.get_absolute_url())
+
+    try:
+        req = decide(
+            req, request.user, form.cleaned_data["comment"], http_request=request
+        )
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _decided_message(req))
+    return _back_to(request, req.get_absolute_url())
+
+
 @require_POST
 @login_required
 def approve_request(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _visible_request(request, pk)
-
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            req = services.approve(
-                req, request.user, form.cleaned_data["comment"], http_request=request
-            )
-        except services.WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _decided_message(req))
-    else:
-        messages.error(request, _("The comment is too long."))
-    return _back_to(request, req.get_absolute_url())
+    return _decide(request, pk, DecisionForm, services.approve)
 
 
 @require_POST
 @login_required
 def reject_request(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _visible_request(request, pk)
-
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            req = services.reject(
-                req, request.user, form.cleaned_data["comment"], http_request=request
-            )
-        except services.WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _decided_message(req))
-    else:
-        messages.error(request, form.errors["comment"][0])
-    return _back_to(request, req.get_absolute_url())
+    return _decide(request, pk, RejectForm, services.reject)
 
 
 @require_POST

@@ -16,6 +16,7 @@ import hashlib
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 # Keeps the derived key apart from anything else hashed from SECRET_KEY.
 _DERIVATION_SALT = b"cpsadmin.reinstalls.password-key"
@@ -57,6 +58,7 @@ def _fernet() -> MultiFernet:
     )
 
 
+@sensitive_variables("password")
 def encrypt_password(password: str) -> str:
     return _fernet().encrypt(password.encode()).decode()
 

@@ -17,6 +17,7 @@ from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cpsadmin.cps.client import Instance, Os, Raid, Software
 from cpsadmin.reinstalls import catalogue
@@ -51,15 +52,17 @@ KEEP_DATA_CHOICES = [
 ]
 
 # Statuses CPS documents, plus the simulator's transitions; others show as-is.
-KNOWN_STATUSES = (
-    "running",
-    "stopped",
-    "error",
-    "starting",
-    "stopping",
-    "restarting",
-    "reinstalling",
-)
+# Templates show a status with {% translate status context "server status" %},
+# which finds these labels.
+KNOWN_STATUSES = {
+    "running": pgettext_lazy("server status", "running"),
+    "stopped": pgettext_lazy("server status", "stopped"),
+    "error": pgettext_lazy("server status", "error"),
+    "starting": pgettext_lazy("server status", "starting"),
+    "stopping": pgettext_lazy("server status", "stopping"),
+    "restarting": pgettext_lazy("server status", "restarting"),
+    "reinstalling": pgettext_lazy("server status", "reinstalling"),
+}
 
 
 def check_cps_password(value: str) -> list[str]:
@@ -354,15 +357,8 @@ class ReinstallForm(SoftwareChoices, forms.Form):
                 "data_raid_type_id",
                 "keep_data",
                 Div(
-                    HTML(
-                        '<div class="alert alert-danger" role="alert">'
-                        "<strong>{% load i18n %}"
-                        '{% translate "Every data disk will be wiped." %}</strong> '
-                        "{% blocktranslate with name=form.confirm_phrase %}"
-                        "All data on the data disks of {{ name }} is lost for good. "
-                        "Type the instance name below to confirm."
-                        "{% endblocktranslate %}</div>"
-                    ),
+                    # A template, so that makemessages finds its strings.
+                    HTML('{% include "reinstalls/_wipe_warning.html" %}'),
                     Field("confirm_name", autocomplete="off"),
                     css_id="wipe-confirmation",
                     css_class="wipe-warning ps-3 mb-3",
@@ -403,7 +399,9 @@ class ReinstallForm(SoftwareChoices, forms.Form):
         # Offered only for Standard_app on a catalogue OS (see _load_catalogue),
         # so any software with Standard fails as "not one of the choices".
         offered = {software_key(s): s for s in self.software_list or ()}
-        return [offered[key] for key in self.cleaned_data["softwares"]]
+        # A hand-made POST may tick one software twice; CPS gets it once.
+        chosen = dict.fromkeys(self.cleaned_data["softwares"])
+        return [offered[key] for key in chosen]
 
     def clean_sys_raid_type_id(self) -> Raid:
         return self.system_raids[self.cleaned_data["sys_raid_type_id"]]
@@ -479,7 +477,7 @@ class ServerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status"))] + [(s, s) for s in KNOWN_STATUSES],
+        choices=[("", _("Any status")), *KNOWN_STATUSES.items()],
     )
 
     def __init__(self, data=None, *, regions: list, **kwargs):
@@ -496,10 +494,15 @@ class ServerFilterForm(forms.Form):
         self.helper.form_id = "server-filter"
         self.helper.form_class = "row g-2 align-items-end mb-3"
         # Typing or choosing re-renders only the rows; the button still
-        # filters with a full page load when htmx is not there.
+        # filters with a full page load when htmx is not there. The search
+        # box's own change event is left out: it fires on blur, as the user
+        # clicks a row's Stop or Reinstall, and the swap would eat the click.
         self.helper.attrs = {
             "hx-get": reverse("reinstalls:servers"),
-            "hx-trigger": "change, input changed delay:400ms from:#id_q, submit",
+            "hx-trigger": (
+                "change from:#id_region, change from:#id_status, "
+                "input changed delay:400ms from:#id_q, submit"
+            ),
             "hx-target": "#server-rows",
             "hx-swap": "outerHTML",
             "hx-indicator": "#server-indicator",

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.debug import sensitive_variables
 
 from cpsadmin.accounts.roles import Role, has_role, server_access
 from cpsadmin.audit.models import Action, Outcome
@@ -208,6 +210,7 @@ def _needed(policy: ApprovalPolicy, keep_data: bool) -> int:
     return policy.approvals_required
 
 
+@sensitive_variables("password")
 def create_request(
     requester,
     *,
@@ -244,7 +247,10 @@ def create_request(
     if instance.status != STOPPED:
         raise WorkflowError(
             _("Only a stopped server can be reinstalled; %(name)s is %(status)s.")
-            % {"name": instance.name or instance.instance_id, "status": instance.status}
+            % {
+                "name": instance.name or instance.instance_id,
+                "status": pgettext("server status", instance.status),
+            }
         )
     if not (reason or "").strip():
         raise WorkflowError(_("Please give a reason for the reinstall."))
@@ -260,17 +266,17 @@ def create_request(
         region=instance.region,
         az=instance.az,
         instance_id=instance.instance_id,
-        instance_name=instance.name,
+        instance_name=_fit("instance_name", instance.name),
         device_type=instance.device_type,
-        previous_os_name=instance.os_name,
-        previous_status=instance.status,
+        previous_os_name=_fit("previous_os_name", instance.os_name),
+        previous_status=_fit("previous_status", instance.status),
         image_type=image_type,
         os_type_id=_attr(os, "os_type_id"),
-        os_name=_attr(os, "os_name", ""),
+        os_name=_fit("os_name", _attr(os, "os_name", "")),
         sys_raid_type_id=_attr(sys_raid, "raid_type_id"),
-        sys_raid_type=_attr(sys_raid, "raid_type", ""),
+        sys_raid_type=_fit("sys_raid_type", _attr(sys_raid, "raid_type", "")),
         data_raid_type_id=_attr(data_raid, "raid_type_id"),
-        data_raid_type=_attr(data_raid, "raid_type", ""),
+        data_raid_type=_fit("data_raid_type", _attr(data_raid, "raid_type", "")),
         keep_data=keep_data,
         softwares=[_software_dict(s) for s in softwares or ()],
         reason=reason.strip(),
@@ -596,6 +602,7 @@ def _enqueue(task, *args) -> None:
         logger.exception("Could not enqueue %s%r", task.name, args)
 
 
+@sensitive_variables("password")
 def submit(req: ReinstallRequest) -> ReinstallRequest:
     """Send an approved request to CPS, exactly once whatever goes wrong.
 
@@ -638,7 +645,7 @@ def submit(req: ReinstallRequest) -> ReinstallRequest:
                 reason = _(
                     "The server is no longer stopped (its status is %(status)s), "
                     "so it was not reinstalled."
-                ) % {"status": instance.status}
+                ) % {"status": pgettext("server status", instance.status)}
                 return _fail(req, reason, last_seen_status=instance.status)
         password = crypto.decrypt_password(req.password_encrypted)
         result = client.reinstall_instance(
@@ -828,9 +835,11 @@ def refresh_progress(req: ReinstallRequest) -> ReinstallRequest:
             last_seen_status=status,
             from_status=Status.SUBMITTED,
         )
-    elif status != req.last_seen_status:
-        ReinstallRequest.objects.filter(pk=req.pk).update(last_seen_status=status)
-        req.last_seen_status = status
+    elif _fit("last_seen_status", status) != req.last_seen_status:
+        req.last_seen_status = _fit("last_seen_status", status)
+        ReinstallRequest.objects.filter(pk=req.pk).update(
+            last_seen_status=req.last_seen_status
+        )
         logger.info("Reinstall %s: server %s is %s", req.pk, req.instance_id, status)
     return req
 
@@ -856,6 +865,7 @@ def _transition(req, from_status, to_status, *, extra: Q | None = None, **change
     ``from_status``. A final status erases the password.
     """
     now = timezone.now()
+    changes = {name: _fit(name, value) for name, value in changes.items()}
     if to_status in FINAL_STATUSES:
         changes["password_encrypted"] = ""
         changes.setdefault("finished_at", now)
@@ -870,6 +880,14 @@ def _transition(req, from_status, to_status, *, extra: Q | None = None, **change
     for name, value in changes.items():
         setattr(req, name, value)
     return True
+
+
+def _fit(name: str, value):
+    """``value`` cut to its column: CPS promises no length for what it returns."""
+    max_length = ReinstallRequest._meta.get_field(name).max_length
+    if isinstance(value, str) and max_length:
+        return value[:max_length]
+    return value
 
 
 def _copy_state(source: ReinstallRequest, target: ReinstallRequest) -> None:

@@ -5,7 +5,7 @@ from cpsadmin.reinstalls import approval_views, views
 app_name = "reinstalls"
 urlpatterns = [
     # Requesters: servers, the reinstall form and its htmx pieces.
-    path("", views.list_servers, name="servers"),
+    path("servers/", views.list_servers, name="servers"),
     path(
         "servers/<str:region>/<str:instance_id>/reinstall/",
         views.request_reinstall,

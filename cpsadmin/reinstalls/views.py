@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -43,7 +44,9 @@ REQUESTS_PER_PAGE = 25
 # A reinstall form's one-time key is remembered this long after its use.
 SUBMISSION_KEY_SECONDS = 24 * 3600
 SUBMISSION_PENDING = "pending"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Ids go into CPS URL paths: "." and ".." would move up the path, and \Z (not
+# $) keeps a trailing newline out.
+_SAFE_ID = re.compile(r"^(?!\.+\Z)[A-Za-z0-9._-]{1,64}\Z")
 
 STATUS_BADGES = {
     "running": "text-bg-success",
@@ -216,7 +219,11 @@ def stop_server(
     try:
         instance = _load_instance(request, region, instance_id)
     except CpsError as exc:
-        ctx = {"cps_problem": CpsProblem.of(exc), "region": region}
+        ctx = {
+            "cps_problem": CpsProblem.of(exc),
+            "region": region,
+            "instance_id": instance_id,
+        }
         return render(request, "reinstalls/stop_server.html", ctx)
 
     if request.method == "GET" or instance.status != RUNNING:
@@ -342,6 +349,7 @@ def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
 # --- Reinstall -----------------------------------------------------------------
 
 
+@sensitive_post_parameters("password", "password_confirm")
 @require_http_methods(["GET", "POST"])
 @login_required
 def request_reinstall(

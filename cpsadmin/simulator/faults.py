@@ -14,6 +14,7 @@ When a fault acts, relative to executing the call, is part of its kind:
   out faces the "did it happen?" case.
 """
 
+import math
 from dataclasses import dataclass
 
 KINDS = {
@@ -79,8 +80,8 @@ def normalise(kind, *, count, share, status, seconds, action, actions) -> dict:
     if action is not None and action not in actions:
         raise ValueError(f"Unknown action {action!r}; use one of {', '.join(actions)}")
     if kind == "latency":
-        if seconds is None or float(seconds) <= 0:
-            raise ValueError("A latency fault needs seconds above 0")
+        if seconds is None or not 0 < float(seconds) < math.inf:
+            raise ValueError("A latency fault needs a finite number of seconds above 0")
     elif seconds is not None:
         raise ValueError(f"seconds applies to latency faults, not {kind}")
     if kind in DEFAULT_STATUS:

@@ -129,3 +129,16 @@ def test_the_cutoff_is_the_start_of_the_day_in_the_site_time_zone(make_event):
         2,
         3,
     ]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York"])
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)])
+def test_the_first_day_of_the_calendar_prunes_nothing_in_any_time_zone(
+    chain, settings, zone, dry_run
+):
+    settings.TIME_ZONE = zone
+
+    output = prune_audit("--before", "0001-01-01", *dry_run)
+
+    assert "0 audit events" in output or "No audit events" in output
+    assert AuditEvent.objects.count() == len(chain)

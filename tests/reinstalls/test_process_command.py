@@ -70,6 +70,20 @@ def test_loop_rejects_a_non_positive_interval(db):
         _run("--loop", "0")
 
 
+@pytest.mark.parametrize("interval", ["nan", "inf", "1e300"])
+def test_loop_rejects_an_interval_that_is_not_a_finite_number(
+    db, monkeypatch, interval
+):
+    # nan would spin without pausing; inf would crash after the first pass.
+    def no_pass(**kwargs):
+        pytest.fail(f"--loop {interval} started looping")
+
+    monkeypatch.setattr(services, "process_once", no_pass)
+
+    with pytest.raises(CommandError, match="positive"):
+        _run("--loop", interval)
+
+
 def test_loop_cannot_be_a_dry_run(db):
     with pytest.raises(CommandError):
         _run("--loop", "5", "--dry-run")

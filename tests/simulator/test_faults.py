@@ -178,6 +178,8 @@ def test_faults_are_kept_in_the_state_file(simulator):
         ("meteor", {}),
         ("latency", {}),
         ("latency", {"seconds": -1}),
+        ("latency", {"seconds": float("nan")}),
+        ("latency", {"seconds": float("inf")}),
         ("status", {"seconds": 2}),
         ("status", {"status": 200}),
         ("drop", {"status": 503}),

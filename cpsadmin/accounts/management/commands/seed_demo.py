@@ -44,8 +44,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo users already exist; passwords were shown once.")
             return
         self.stdout.write(self.style.WARNING("Demo users (shown once, keep them):"))
-        for username, password in created:
-            self.stdout.write(f"  {username:<8} {password}")
+        for username, password, roles in created:
+            self.stdout.write(f"  {username:<8} {password:<14} {roles}")
 
     def ensure_groups(self) -> dict[str, Group]:
         groups = {}
@@ -73,4 +73,4 @@ class Command(BaseCommand):
             is_superuser=is_staff,
         )
         user.groups.set(groups[role] for role in roles)
-        return username, password
+        return username, password, ", ".join(roles)

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -35,6 +35,11 @@ class Command(BaseCommand):
         if day > timezone.localdate():
             raise CommandError("--before must not be in the future")
         cutoff = timezone.make_aware(datetime.combine(day, time.min))
+        try:
+            cutoff.astimezone(UTC)
+        except OverflowError:
+            # 0001-01-01 east of UTC starts before the calendar: nothing is older.
+            cutoff = datetime.min.replace(tzinfo=UTC)
 
         if dry_run:
             plan = plan_prune(cutoff)

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, loop=None, dry_run=False, **options):
-        if loop is not None and loop <= 0:
+        # nan would spin without pausing; inf (or more than a wait can take)
+        # would crash after the first pass.
+        if loop is not None and not 0 < loop <= threading.TIMEOUT_MAX:
             raise CommandError("--loop needs a positive number of seconds.")
         if loop is not None and dry_run:
             raise CommandError("--dry-run makes one pass; it cannot --loop.")
