@@ -1,7 +1,10 @@
-"""The one place that decides between an htmx fragment and a full page."""
+"""htmx in one place: the fragment-or-page decision, and sign-in redirects."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 
 def is_partial(request: HttpRequest) -> bool:
@@ -17,3 +20,23 @@ def is_partial(request: HttpRequest) -> bool:
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+class LoginRedirectMiddleware:
+    """Send an htmx request whose session has ended to the sign-in page.
+
+    The browser would follow a plain 302 inside the XHR, and htmx would then
+    swap the whole sign-in page into a fragment (a polled status block, say).
+    HX-Redirect makes it a full-page visit instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or response.status_code != 302:
+            return response
+        if response["Location"].startswith(resolve_url(settings.LOGIN_URL)):
+            return HttpResponseClientRedirect(response["Location"])
+        return response

@@ -53,6 +53,9 @@ logger = logging.getLogger(__name__)
 # submission is retried (with the same clientToken) by process_reinstalls.
 SUBMIT_LEASE = timedelta(minutes=5)
 SUBMIT_MAX_ATTEMPTS = 5
+# Refusals that say "not now" rather than "no": rate limited, or busy with
+# another task on the server. They are retried like an unanswered call.
+RETRYABLE_REFUSALS = frozenset({409, 429})
 
 OPEN_STATUSES = (Status.PENDING, Status.APPROVED, Status.SUBMITTED)
 STOPPED = "stopped"
@@ -657,14 +660,19 @@ def submit(req: ReinstallRequest) -> ReinstallRequest:
     except crypto.PasswordUnavailable as exc:
         return _fail(req, _("The stored password is unusable: %(e)s.") % {"e": exc})
     except CpsApiError as exc:
-        if 400 <= exc.code < 500:
-            reason = _("CPS refused the reinstall: %(code)s %(status)s: %(msg)s") % {
-                "code": exc.code,
-                "status": exc.status,
-                "msg": exc.message,
-            }
-            return _fail(req, reason, jd_request_id=exc.request_id)
-        return _submission_unanswered(req, exc)
+        if exc.code >= 500 or exc.code in RETRYABLE_REFUSALS:
+            return _submission_unanswered(req, exc)
+        if exc.action == "reinstallInstance":
+            what = _("CPS refused the reinstall")
+        else:
+            what = _("CPS could not check the server, so nothing was sent")
+        reason = _("%(what)s: %(code)s %(status)s: %(msg)s") % {
+            "what": what,
+            "code": exc.code,
+            "status": exc.status,
+            "msg": exc.message,
+        }
+        return _fail(req, reason, jd_request_id=exc.request_id)
     except CpsError as exc:
         return _submission_unanswered(req, exc)
 

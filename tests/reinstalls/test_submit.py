@@ -87,6 +87,40 @@ def test_refusal_by_cps_fails_with_its_status_and_request_id(approved, cps_simul
     assert req.password_encrypted == ""
 
 
+@pytest.mark.parametrize("status", [409, 429])
+def test_a_busy_or_rate_limited_cps_is_retried_not_failed(
+    status, approved, cps_simulator, clock
+):
+    cps_simulator.inject_fault(
+        "status", status=status, count=1, action="reinstallInstance"
+    )
+
+    req = approved()
+    assert req.status == Status.APPROVED
+
+    clock.advance(minutes=6)
+    services.retry_unsubmitted()
+
+    req.refresh_from_db()
+    assert req.status == Status.SUBMITTED
+    assert cps_simulator.executions("reinstallInstance", WEB_04) == 1
+
+
+def test_a_refused_check_before_sending_says_nothing_was_sent(
+    requester, approver, make_request, committed, cps_simulator
+):
+    req = make_request(requester)
+    cps_simulator.inject_fault("status", status=403, action="describeInstance")
+
+    with committed():
+        services.approve(req, approver, "")
+
+    req.refresh_from_db()
+    assert req.status == Status.FAILED
+    assert "nothing was sent" in req.failure_reason
+    assert cps_simulator.executions("reinstallInstance") == 0
+
+
 def test_unavailable_cps_is_retried_later_with_the_same_token(
     approved, cps_simulator, clock
 ):
