@@ -28,7 +28,7 @@ from io import StringIO
 
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cpsadmin.accounts.roles import Role
@@ -127,6 +127,7 @@ def seed(*, events: int, requests: int, rng_seed: int = 7) -> Seeded:
     write_chain(history)
 
     detail = world.present(open_count)
+    _analyze()
     return Seeded(
         users=users,
         events=AuditEvent.objects.count(),
@@ -555,6 +556,19 @@ def write_chain(events: list[dict]) -> int:
         rows.bulk_create(batch)
         head.save(update_fields=["seq", "hash"])
     return len(events)
+
+
+def _analyze() -> None:
+    """Give PostgreSQL's planner statistics of the data just loaded.
+
+    autovacuum would do it a minute after a bulk load; measured before that,
+    the audit pages are planned as if the table were nearly empty (My activity
+    took 25 ms instead of 11). SQLite keeps no statistics unless asked, and
+    cpsadmin never asks, so it is measured as it runs.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # --- What the pages look at ---------------------------------------------------------

@@ -82,11 +82,11 @@ def test_set_language_switches_to_chinese_and_back(as_requester):
     assert "云物理服务器" not in page
 
 
-def test_language_menu_offers_both_languages(as_requester):
-    page = as_requester.get(SERVERS_URL).text
+def test_language_menu_names_each_language_in_itself(as_requester):
+    page = as_requester.get(SERVERS_URL, headers={"Accept-Language": "zh-hans"}).text
 
-    assert '<option value="en" selected>English</option>' in page
-    assert '<option value="zh-hans">Simplified Chinese</option>' in page
+    assert '<option value="en" lang="en">English</option>' in page
+    assert '<option value="zh-hans" lang="zh-hans" selected>简体中文</option>' in page
 
 
 # --- The catalogue ------------------------------------------------------------
