@@ -7,7 +7,7 @@ ADDR ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install install-dev run migrate demo worker simulator test test-postgres lint format bench clean
+.PHONY: help install install-dev run migrate demo worker simulator test test-postgres lint format bench clean messages check-messages
 
 help:
 	@echo "make run            install, migrate, load demo data, serve on $(ADDR)"
@@ -76,5 +76,10 @@ clean:
 # machines without gettext still serve Chinese.
 .PHONY: messages
 messages: install
-	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=static --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=static \
+		--ignore=benchmarks --no-obsolete --add-location=file
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+# Fails when a string marked for translation is missing from the catalogue.
+check-messages: messages
+	git diff --exit-code -- cpsadmin/locale
