@@ -131,16 +131,22 @@ def keyset_page(
     those just newer; with neither, the page starts at the newest (or oldest)
     event. The page's own cursors are None where there is nothing further.
     """
+    # The plain bound on created_at says nothing new, but without it
+    # PostgreSQL cannot start the index scan at the cursor: it reads every
+    # newer event and filters it out (benchmarks/: a page 90% down 200,000
+    # events took 54 ms instead of 22).
     if older is not None:
         events = events.filter(
+            Q(created_at__lte=older.created_at),
             Q(created_at__lt=older.created_at)
-            | Q(created_at=older.created_at, id__lt=older.id)
+            | Q(created_at=older.created_at, id__lt=older.id),
         )
         going_older = True
     elif newer is not None:
         events = events.filter(
+            Q(created_at__gte=newer.created_at),
             Q(created_at__gt=newer.created_at)
-            | Q(created_at=newer.created_at, id__gt=newer.id)
+            | Q(created_at=newer.created_at, id__gt=newer.id),
         )
         going_older = False
     else:
