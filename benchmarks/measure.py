@@ -31,7 +31,7 @@ class Measurement:
     queries: list[str] = field(default_factory=list)
     peak_kib: float = 0.0
     size_bytes: int = 0
-    chunks: int = 0
+    lines: int = 0
 
     @property
     def median_ms(self) -> float:
@@ -49,19 +49,19 @@ class Measurement:
 
 
 def fetch(client: Client, page: Page) -> tuple[int, int]:
-    """GET the page and read the whole body; returns (bytes, chunks)."""
+    """GET the page and read the whole body; returns (bytes, lines)."""
     headers = {"HX-Request": "true"} if page.htmx else {}
     response = client.get(page.url, headers=headers)
     if response.status_code != 200:
         raise PageFailed(f"{page.name}: {page.url} answered {response.status_code}")
     if not response.streaming:
-        return len(response.content), 1
-    size = chunks = 0
+        return len(response.content), response.content.count(b"\n")
+    size = lines = 0
     for chunk in response.streaming_content:
         size += len(chunk)
-        chunks += 1
+        lines += chunk.count(b"\n")
     response.close()
-    return size, chunks
+    return size, lines
 
 
 def measure(
@@ -92,7 +92,7 @@ def measure(
             for _ in range(export_runs if page.streaming else runs):
                 gc.collect()
                 start = time.perf_counter()
-                result.size_bytes, result.chunks = fetch(client, page)
+                result.size_bytes, result.lines = fetch(client, page)
                 result.times_ms.append((time.perf_counter() - start) * 1000)
     finally:
         gc.unfreeze()
