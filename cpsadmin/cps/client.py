@@ -1,7 +1,7 @@
 """The only code in cpsadmin that sends HTTP to JD Cloud CPS.
 
 Each call builds its own query string and body bytes, signs exactly those
-(JDCLOUD2, §3 and §13 of the CPS reference) and maps the reply to typed,
+(JDCLOUD2, §3 and §13 of docs/reference/jdcloud-cps-api.md) and maps the reply to typed,
 frozen dataclasses or to one of two exceptions:
 
 - CpsApiError: CPS answered with its error envelope (`code`, `status`, ...).

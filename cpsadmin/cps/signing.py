@@ -2,7 +2,7 @@
 
 Pure functions, no HTTP. The client signs with `sign_request`; the simulator
 checks incoming requests with `verify_authorization`. The rules follow §3 of
-the CPS API reference (jdcloud-cps-api.md); the canonical URI and query use the
+docs/reference/jdcloud-cps-api.md; the canonical URI and query use the
 Python SDK v3 rules, which agree with the docs and the Go SDK for CPS paths.
 """
 

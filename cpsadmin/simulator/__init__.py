@@ -1,5 +1,5 @@
 """The built-in CPS simulator: a small JD Cloud CPS that speaks the real wire
-protocol, kept in its own sqlite file (see engine.py and docs/CONTRACTS.md)."""
+protocol, kept in its own sqlite file (see engine.py and docs/INTERFACES.md)."""
 
 import threading
 from pathlib import Path

@@ -177,7 +177,7 @@ def password_is_valid(password) -> bool:
 
 
 class Simulator:
-    """A small CPS cloud in a sqlite file; see docs/CONTRACTS.md."""
+    """A small CPS cloud in a sqlite file; see docs/INTERFACES.md."""
 
     def __init__(
         self,
