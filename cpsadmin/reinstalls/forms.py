@@ -23,7 +23,8 @@ from cpsadmin.cps.client import Instance, Os, Raid, Software
 from cpsadmin.reinstalls import catalogue
 from cpsadmin.reinstalls.models import ImageType
 
-# §11 of docs/reference/jdcloud-cps-api.md: the only special characters a password may hold.
+# The only special characters a password may hold
+# (§11 of docs/reference/jdcloud-cps-api.md).
 PASSWORD_SPECIALS = "()`~!@#$%^&*_-+=|{}[]:\";'<>,.?/"  # noqa: S105
 PASSWORD_MIN, PASSWORD_MAX = 8, 30
 PASSWORD_CLASSES = (

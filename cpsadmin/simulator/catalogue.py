@@ -2,7 +2,8 @@
 
 Everything here is seeded into the simulator's sqlite file when the file is
 new (and again on reset), so persisted instances and the catalogue they
-reference always agree. Field names are the wire names of §8 of docs/reference/jdcloud-cps-api.md.
+reference always agree. Field names are the wire names of §8 of
+docs/reference/jdcloud-cps-api.md.
 
 Ids are stable across runs: OS ids are uuid5 values derived from the device
 type and OS, so `centos-7.9` on `cps.c.normal` always has the same id.

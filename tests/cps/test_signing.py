@@ -1,4 +1,4 @@
-"""Signing vectors from §3.8 of docs/reference/jdcloud-cps-api.md, and round trips through verify."""
+"""Signing vectors (§3.8 of docs/reference/jdcloud-cps-api.md) and round trips."""
 
 import pytest
 
