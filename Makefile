@@ -42,7 +42,7 @@ demo: migrate
 # The dashboard, the embedded simulator (in-process) and the background loop
 # that expires stale requests and follows reinstalls; Ctrl-C stops both.
 run: demo
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	DEBUG=true $(PY) manage.py process_reinstalls --loop 5 & \
 	DEBUG=true $(PY) manage.py runserver $(ADDR)
 

@@ -11,7 +11,7 @@ from django.core.checks import Error, Tags, Warning, register
 
 
 def _is_deployment() -> bool:
-    return not settings.DEBUG and bool(settings.CPS_ENDPOINT)
+    return not settings.DEBUG and not settings.CPS_SIMULATED
 
 
 @register(Tags.security)
@@ -29,7 +29,7 @@ def check_secret_key(app_configs, **kwargs):
 
 @register()
 def check_cps_credentials(app_configs, **kwargs):
-    if settings.CPS_ENDPOINT and not (
+    if not settings.CPS_SIMULATED and not (
         settings.CPS_ACCESS_KEY and settings.CPS_SECRET_KEY
     ):
         return [
@@ -83,10 +83,10 @@ def check_password_key(app_configs, **kwargs):
 
 @register()
 def check_simulator_in_production(app_configs, **kwargs):
-    if not settings.DEBUG and not settings.CPS_ENDPOINT:
+    if not settings.DEBUG and settings.CPS_SIMULATED:
         return [
             Warning(
-                "DEBUG is off but cpsadmin still talks to the embedded CPS simulator.",
+                "DEBUG is off but cpsadmin still talks to the CPS simulator.",
                 hint="Set CPS_ENDPOINT and the CPS credentials to reach JD Cloud.",
                 id="cpsadmin.W001",
             )

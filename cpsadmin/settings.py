@@ -5,6 +5,7 @@ Production sets DATABASE_URL, REDIS_URL, CPS_ENDPOINT and the CPS credentials.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -177,11 +178,19 @@ TASKS = {
 }
 
 # --- CPS --------------------------------------------------------------------
-# No CPS_ENDPOINT means the embedded simulator, reached in-process.
+# No CPS_ENDPOINT means the embedded simulator, reached in-process. An endpoint
+# on this machine (runsimulator) is the simulator too: both take the demo keys.
 CPS_ENDPOINT = env_url("CPS_ENDPOINT", schemes=("https", "http")).rstrip("/")
-CPS_ACCESS_KEY = env_str("CPS_ACCESS_KEY", "" if CPS_ENDPOINT else "cpsadmin-demo-ak")
+CPS_SIMULATED = not CPS_ENDPOINT or urlsplit(CPS_ENDPOINT).hostname in (
+    "127.0.0.1",
+    "localhost",
+    "::1",
+)
+CPS_ACCESS_KEY = env_secret(
+    "CPS_ACCESS_KEY", "cpsadmin-demo-ak" if CPS_SIMULATED else ""
+)
 CPS_SECRET_KEY = env_secret(
-    "CPS_SECRET_KEY", "" if CPS_ENDPOINT else "cpsadmin-demo-sk"
+    "CPS_SECRET_KEY", "cpsadmin-demo-sk" if CPS_SIMULATED else ""
 )
 CPS_TIMEOUT = env_float("CPS_TIMEOUT", 10.0, minimum=0.1)
 CPS_CATALOGUE_CACHE_SECONDS = env_int("CPS_CATALOGUE_CACHE_SECONDS", 300, minimum=0)

@@ -150,3 +150,42 @@ def test_a_malformed_address_stops_start_up_naming_it(setting):
     assert result.returncode != 0
     name = setting.split()[-1].split("=")[0]
     assert f"ImproperlyConfigured: {name} must be" in result.stderr
+
+
+def _settings_in_a_fresh_process(**env):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from django.conf import settings as s; import django; "
+        "django.setup(); print(json.dumps([s.CPS_SIMULATED, s.CPS_ACCESS_KEY]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CPS_")}
+    done = subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "cpsadmin.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_an_endpoint_on_this_machine_is_the_simulator_with_demo_keys():
+    simulated, access_key = _settings_in_a_fresh_process(
+        CPS_ENDPOINT="http://127.0.0.1:9000"
+    )
+
+    assert simulated is True
+    assert access_key == "cpsadmin-demo-ak"
+
+
+def test_a_real_endpoint_has_no_default_keys():
+    simulated, access_key = _settings_in_a_fresh_process(
+        CPS_ENDPOINT="https://cps.jdcloud-api.com"
+    )
+
+    assert simulated is False
+    assert access_key == ""

@@ -27,10 +27,15 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="cpsadmin.audit.login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     # Only the name that was tried: credentials also hold the password.
-    field = get_user_model().USERNAME_FIELD
+    model = get_user_model()
+    field = model.USERNAME_FIELD
     attempted = str(credentials.get(field) or credentials.get("username") or "")
+    # Filed under the account that was tried, when there is one, so its owner
+    # sees the attempt in My activity (as cloud consoles do).
+    target = model._default_manager.filter(**{field: attempted}).first()
     record(
         Action.LOGIN_FAILED,
+        actor=target,
         request=request,
         outcome=Outcome.FAILURE,
         message=f"Failed sign-in as {attempted[:150]!r}",

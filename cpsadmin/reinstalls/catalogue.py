@@ -10,7 +10,8 @@ each answer is kept in the Django cache for CPS_CATALOGUE_CACHE_SECONDS:
 
 Errors other than that NOT_FOUND are never cached: the next render asks again.
 Every key of a region carries that region's generation number, so refresh()
-can drop a whole region without knowing which keys it holds.
+can drop a whole region without knowing which keys it holds. refresh() reads
+CPS before it drops anything, so a failed refresh keeps the old answers.
 """
 
 import logging
@@ -117,22 +118,34 @@ def software(region: str, os_type_id: str) -> list[Software] | None:
 
 
 def refresh(region: str, device_type: str | None = None) -> None:
-    """Forget cached answers so that the next render asks CPS again.
+    """Read the catalogue again from CPS; replace the cached one only then.
 
-    With a device type, drop its OS images, its RAID levels and the software
-    of those OS images; without one, drop everything cached for the region.
-    The region list goes either way.
+    1. With a device type, read its OS images and RAID levels again; without
+       one, read the region list again. A CpsError reaches the caller and
+       leaves the cache as it was, so an outage never throws away a catalogue
+       that worked.
+    2. With a device type, store the new lists and forget the software of its
+       OS images; without one, store the region list and forget everything
+       cached for the region. The region list goes either way.
     """
-    cache.delete(_regions_key())
+    with get_client() as client:
+        if device_type is None:
+            found_regions = client.describe_regions()
+        else:
+            images = client.describe_os(region, device_type)
+            found_raids = client.describe_device_raids(region, device_type)
+
     if device_type is None:
+        cache.set(_regions_key(), found_regions, _timeout())
         generation_key = f"{PREFIX}:generation:{region}"
         # add() then incr() so that two refreshes never both write "1".
         cache.add(generation_key, 0, None)
         cache.incr(generation_key)
         return
 
+    cache.delete(_regions_key())
     os_key = _key(region, "os", device_type)
-    cached_os = cache.get(os_key) or []
-    keys = [os_key, _key(region, "raids", device_type)]
-    keys += [_key(region, "software", os.os_type_id) for os in cached_os]
-    cache.delete_many(keys)
+    os_ids = {os.os_type_id for os in (cache.get(os_key) or []) + images}
+    cache.delete_many([_key(region, "software", os_id) for os_id in os_ids])
+    cache.set(os_key, images, _timeout())
+    cache.set(_key(region, "raids", device_type), found_raids, _timeout())

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
@@ -21,6 +23,11 @@ class Status(models.TextChoices):
 FINAL_STATUSES = frozenset(
     {Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.EXPIRED, Status.FAILED}
 )
+
+
+# How long a submitter's claim on an approved request holds. A submitter that
+# crashed mid-call is replaced after this; process_reinstalls does the retry.
+SUBMIT_LEASE = timedelta(minutes=5)
 
 
 class ImageType(models.TextChoices):
@@ -117,6 +124,13 @@ class ReinstallRequest(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def next_submit_at(self):
+        """When an approved request that CPS left unanswered is sent again."""
+        if self.status != Status.APPROVED or not self.submit_claimed_at:
+            return None
+        return self.submit_claimed_at + SUBMIT_LEASE
 
     @property
     def keep_data_label(self) -> str:

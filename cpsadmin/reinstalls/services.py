@@ -38,6 +38,7 @@ from cpsadmin.cps.client import (
 from cpsadmin.reinstalls import crypto, notifications
 from cpsadmin.reinstalls.models import (
     FINAL_STATUSES,
+    SUBMIT_LEASE,
     Approval,
     ApprovalPolicy,
     Decision,
@@ -51,7 +52,8 @@ logger = logging.getLogger(__name__)
 
 # A submitter holds its claim this long; after that a crashed or unanswered
 # submission is retried (with the same clientToken) by process_reinstalls.
-SUBMIT_LEASE = timedelta(minutes=5)
+# After an unanswered attempt the next one waits 30 s, then 1, 2, 4 minutes.
+RETRY_FIRST_DELAY = timedelta(seconds=30)
 SUBMIT_MAX_ATTEMPTS = 5
 # Refusals that say "not now" rather than "no": rate limited, or busy with
 # another task on the server. They are retried like an unanswered call.
@@ -739,11 +741,17 @@ def _submission_unanswered(req: ReinstallRequest, exc: CpsError) -> ReinstallReq
         req.submit_attempts,
         exc.request_id or "-",
     )
+    # Back-date the claim so that it lapses after the delay, not the full lease.
+    delay = min(RETRY_FIRST_DELAY * 2 ** (req.submit_attempts - 1), SUBMIT_LEASE)
+    claimed_at = timezone.now() - SUBMIT_LEASE + delay
     with transaction.atomic():
         ReinstallRequest.objects.filter(pk=req.pk, status=Status.APPROVED).update(
-            failure_reason=str(exc), updated_at=timezone.now()
+            failure_reason=str(exc),
+            submit_claimed_at=claimed_at,
+            updated_at=timezone.now(),
         )
         req.failure_reason = str(exc)
+        req.submit_claimed_at = claimed_at
         _record_step(
             Action.REINSTALL_SUBMITTED,
             req,

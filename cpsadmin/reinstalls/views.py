@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,16 +49,8 @@ SUBMISSION_PENDING = "pending"
 # $) keeps a trailing newline out.
 _SAFE_ID = re.compile(r"^(?!\.+\Z)[A-Za-z0-9._-]{1,64}\Z")
 
-STATUS_BADGES = {
-    "running": "text-bg-success",
-    "stopped": "text-bg-secondary",
-    "error": "text-bg-danger",
-    "starting": "text-bg-info",
-    "stopping": "text-bg-info",
-    "restarting": "text-bg-info",
-    "reinstalling": "text-bg-warning",
-}
-UNKNOWN_BADGE = "text-bg-light border"
+# Every other status is on its way somewhere: the servers page polls for it.
+SETTLED_STATUSES = frozenset({RUNNING, STOPPED, "error"})
 
 # One sentence per CPS call, so an error says what failed.
 CPS_ACTIONS = {
@@ -97,7 +90,7 @@ class CpsProblem:
             action=exc.action,
             detail=str(exc),
             code=getattr(exc, "code", None),
-            status=getattr(exc, "status", "") or _("no answer"),
+            status=getattr(exc, "status", "") or _("no valid answer"),
             request_id=exc.request_id,
         )
 
@@ -105,15 +98,21 @@ class CpsProblem:
 @dataclass(frozen=True)
 class ServerRow:
     instance: Instance
-    badge: str
+    # The server's open request, and whether this user may open its page.
+    open_request: ReinstallRequest | None = None
+    open_request_visible: bool = False
 
     @property
     def can_reinstall(self) -> bool:
-        return self.instance.status == STOPPED
+        return self.instance.status == STOPPED and self.open_request is None
 
     @property
     def can_stop(self) -> bool:
         return self.instance.status == RUNNING
+
+    @property
+    def transitional(self) -> bool:
+        return self.instance.status not in SETTLED_STATUSES
 
 
 def _require_role(request: HtmxHttpRequest, *roles: str) -> None:
@@ -128,8 +127,33 @@ def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _servers_url(region: str) -> str:
-    return f"{reverse('reinstalls:servers')}?{urlencode({'region': region})}"
+def _servers_url(region: str, **filters: str) -> str:
+    query = {k: v for k, v in {"region": region, **filters}.items() if v}
+    url = reverse("reinstalls:servers")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _may_see(user, req: ReinstallRequest) -> bool:
+    """Whether the user may open the request's page: its requester, or a reviewer.
+
+    server_access() caches its answer on the user, so a page can ask per row.
+    """
+    if req.requester_id == user.pk:
+        return True
+    return any(
+        server_access(user, role).allows(req.region, req.instance_id, req.instance_name)
+        for role in (Role.APPROVER, Role.AUDITOR)
+    )
+
+
+def _open_request(region: str, instance_id: str) -> ReinstallRequest | None:
+    return (
+        ReinstallRequest.objects.filter(
+            region=region, instance_id=instance_id, status__in=services.OPEN_STATUSES
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _load_instance(request: HtmxHttpRequest, region: str, instance_id: str) -> Instance:
@@ -184,6 +208,15 @@ def list_servers(request: HtmxHttpRequest) -> HttpResponse:
         except CpsError as exc:
             ctx["cps_problem"] = CpsProblem.of(exc)
             instances = []
+
+        # One query for the page: which servers already have an open request.
+        open_requests = {
+            req.instance_id: req
+            for req in ReinstallRequest.objects.filter(
+                region=region, status__in=services.OPEN_STATUSES
+            ).order_by("-pk")
+        }
+
         rows = []
         for instance in instances:
             if not access.allows(region, instance.instance_id, instance.name):
@@ -192,9 +225,21 @@ def list_servers(request: HtmxHttpRequest) -> HttpResponse:
                 continue
             if status and instance.status != status:
                 continue
-            badge = STATUS_BADGES.get(instance.status, UNKNOWN_BADGE)
-            rows.append(ServerRow(instance, badge))
+            open_request = open_requests.get(instance.instance_id)
+            rows.append(
+                ServerRow(
+                    instance,
+                    open_request=open_request,
+                    open_request_visible=bool(
+                        open_request and _may_see(request.user, open_request)
+                    ),
+                )
+            )
         ctx["rows"] = rows
+
+    # The same filtered URL is the rows' own poll and the error's retry link.
+    ctx["rows_url"] = _servers_url(region, q=search, status=status)
+    ctx["polling"] = any(row.transitional for row in ctx["rows"])
 
     template = (
         "htmx/server_rows.html" if is_partial(request) else "reinstalls/servers.html"
@@ -328,15 +373,39 @@ def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
     if device_type and not _SAFE_ID.match(device_type):
         raise Http404
 
-    catalogue.refresh(region, device_type)
-    record(
-        Action.CATALOGUE_REFRESHED,
-        request=request,
-        region=region,
-        data={"device_type": device_type or ""},
-    )
-    logger.info("Catalogue of %s %s refreshed", region, device_type or "(all)")
-    messages.success(request, _("The catalogue will be read again from CPS."))
+    # CPS is read first; on a failure the cached lists stay as they were.
+    try:
+        catalogue.refresh(region, device_type)
+    except CpsError as exc:
+        problem = CpsProblem.of(exc)
+        record(
+            Action.CATALOGUE_REFRESHED,
+            request=request,
+            outcome=Outcome.FAILURE,
+            region=region,
+            jd_request_id=exc.request_id,
+            message=problem.detail,
+            data={"device_type": device_type or ""},
+        )
+        logger.warning(
+            "Catalogue refresh of %s failed (requestId %s)",
+            region,
+            exc.request_id or "-",
+        )
+        messages.error(
+            request,
+            _("%(what)s The lists were not refreshed; the ones read before stay.")
+            % {"what": problem.what},
+        )
+    else:
+        record(
+            Action.CATALOGUE_REFRESHED,
+            request=request,
+            region=region,
+            data={"device_type": device_type or ""},
+        )
+        logger.info("Catalogue of %s %s refreshed", region, device_type or "(all)")
+        messages.success(request, _("The catalogue was read again from CPS."))
 
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -377,10 +446,20 @@ def request_reinstall(
         instance = _load_instance(request, region, instance_id)
     except CpsError as exc:
         ctx["cps_problem"] = CpsProblem.of(exc)
-        if data is not None:
+        if data is None:
+            ctx["retry_url"] = request.get_full_path()
+        else:
             ctx["form"] = ReinstallForm(data, instance=None, offline=True)
         return render(request, "reinstalls/reinstall_form.html", ctx)
     ctx["instance"] = instance
+
+    # A server with an open request gets a link to it, not a form to refill.
+    if data is None:
+        ctx["open_request"] = _open_request(region, instance.instance_id)
+        if ctx["open_request"] is not None:
+            ctx["open_request_visible"] = _may_see(request.user, ctx["open_request"])
+            return render(request, "reinstalls/reinstall_form.html", ctx)
+
     ctx["not_stopped"] = instance.status != STOPPED
     if ctx["not_stopped"] and data is None:
         return render(request, "reinstalls/reinstall_form.html", ctx)
@@ -389,7 +468,9 @@ def request_reinstall(
         form = ReinstallForm(data, instance=instance)
     except CpsError as exc:
         ctx["cps_problem"] = CpsProblem.of(exc)
-        if data is not None:
+        if data is None:
+            ctx["retry_url"] = request.get_full_path()
+        else:
             ctx["form"] = ReinstallForm(data, instance=instance, offline=True)
         return render(request, "reinstalls/reinstall_form.html", ctx)
     ctx["form"] = form
@@ -417,7 +498,7 @@ def request_reinstall(
         )
     except services.WorkflowError as exc:
         cache.delete(key_name)
-        form.add_error(None, exc.message)
+        form.add_error(None, _refusal(request, exc, region, instance.instance_id))
         return render(request, "reinstalls/reinstall_form.html", ctx)
     except CpsError as exc:
         cache.delete(key_name)
@@ -431,6 +512,18 @@ def request_reinstall(
         note = _("Reinstall request #%(pk)s is on its way to CPS.")
     messages.success(request, note % {"pk": req.pk})
     return _redirect(request, req.get_absolute_url())
+
+
+def _refusal(request: HtmxHttpRequest, exc, region: str, instance_id: str) -> str:
+    """The service's refusal; a link to the open request when that is why."""
+    existing = _open_request(region, instance_id)
+    if existing is None or not _may_see(request.user, existing):
+        return exc.message
+    return format_html(
+        '<a class="alert-link" href="{}">{}</a>',
+        existing.get_absolute_url(),
+        exc.message,
+    )
 
 
 def _submission_cache_key(submission_key: str) -> str:
@@ -460,15 +553,9 @@ def _already_submitted(request: HtmxHttpRequest, first) -> HttpResponse:
 def _visible_request(request: HtmxHttpRequest, pk: int) -> ReinstallRequest:
     """The request if the user asked for it or reviews its server; else 404."""
     req = get_object_or_404(ReinstallRequest.objects.select_related("requester"), pk=pk)
-    user = request.user
-    if req.requester_id == user.pk:
-        return req
-    for role in (Role.APPROVER, Role.AUDITOR):
-        if server_access(user, role).allows(
-            req.region, req.instance_id, req.instance_name
-        ):
-            return req
-    raise Http404
+    if not _may_see(request.user, req):
+        raise Http404
+    return req
 
 
 @require_GET

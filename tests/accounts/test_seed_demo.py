@@ -25,6 +25,7 @@ def test_seed_demo_creates_each_role_and_prints_passwords_once(capsys):
 
 def test_seed_demo_refuses_a_real_cloud(settings):
     settings.CPS_ENDPOINT = "https://cps.jdcloud-api.com"
+    settings.CPS_SIMULATED = False
 
     with pytest.raises(CommandError, match="real cloud"):
         call_command("seed_demo")

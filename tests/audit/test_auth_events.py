@@ -28,7 +28,7 @@ def test_a_failed_sign_in_records_the_name_tried_but_not_the_password(
     client.post(LOGIN, {"username": "alice", "password": "wrong-guess-123"})
 
     event = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
-    assert event.actor is None
+    assert event.actor == requester
     assert event.outcome == Outcome.FAILURE
     assert event.data == {"attempted_username": "alice"}
     assert "wrong-guess-123" not in events_text()
@@ -38,8 +38,20 @@ def test_a_failed_sign_in_as_nobody_is_recorded_too(client, db):
     client.post(LOGIN, {"username": "ghost", "password": "boo-boo-boo"})
 
     event = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
+    assert event.actor is None
     assert event.data == {"attempted_username": "ghost"}
     assert "boo-boo-boo" not in events_text()
+
+
+def test_the_owner_sees_a_failed_sign_in_to_their_account_in_my_activity(
+    client, requester
+):
+    client.post(LOGIN, {"username": "alice", "password": "wrong-guess-123"})
+    client.force_login(requester)
+
+    html = client.get(reverse("audit:my_activity")).content.decode()
+
+    assert "Failed sign-in as &#x27;alice&#x27;" in html
 
 
 def test_a_sign_out_is_recorded(client, requester):

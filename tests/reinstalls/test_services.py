@@ -205,6 +205,7 @@ def test_missing_key_is_refused_for_a_real_cloud(settings):
 
     settings.REINSTALL_PASSWORD_KEY = ""
     settings.CPS_ENDPOINT = "https://cps.jdcloud-api.com"
+    settings.CPS_SIMULATED = False
     settings.DEBUG = False
 
     with pytest.raises(ImproperlyConfigured):
@@ -228,7 +229,13 @@ def _check_ids(settings, **overrides) -> set[str]:
 
 
 def test_checks_only_warn_for_the_simulator(settings):
-    ids = _check_ids(settings, DEBUG=False, CPS_ENDPOINT="", REINSTALL_PASSWORD_KEY="")
+    ids = _check_ids(
+        settings,
+        DEBUG=False,
+        CPS_ENDPOINT="",
+        CPS_SIMULATED=True,
+        REINSTALL_PASSWORD_KEY="",
+    )
 
     assert ids == {"cpsadmin.W001", "cpsadmin.W002"}
 
@@ -238,6 +245,7 @@ def test_checks_refuse_a_real_cloud_without_keys(settings):
         settings,
         DEBUG=False,
         CPS_ENDPOINT="https://cps.jdcloud-api.com",
+        CPS_SIMULATED=False,
         CPS_ACCESS_KEY="",
         CPS_SECRET_KEY="",
         SECRET_KEY=settings.DEFAULT_SECRET_KEY,
@@ -254,6 +262,7 @@ def test_checks_pass_a_configured_deployment(settings):
         settings,
         DEBUG=False,
         CPS_ENDPOINT="https://cps.jdcloud-api.com",
+        CPS_SIMULATED=False,
         CPS_ACCESS_KEY="ak",
         CPS_SECRET_KEY="sk",
         SECRET_KEY="a-long-random-production-secret",
@@ -261,6 +270,18 @@ def test_checks_pass_a_configured_deployment(settings):
     )
 
     assert ids == set()
+
+
+def test_a_simulator_on_this_machine_needs_no_real_keys(settings):
+    ids = _check_ids(
+        settings,
+        DEBUG=True,
+        CPS_ENDPOINT="http://127.0.0.1:9000",
+        CPS_SIMULATED=True,
+        REINSTALL_PASSWORD_KEY="",
+    )
+
+    assert "cpsadmin.E002" not in ids
 
 
 def test_checks_refuse_a_malformed_key(settings):

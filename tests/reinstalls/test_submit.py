@@ -160,13 +160,13 @@ def test_lost_reply_is_replayed_not_executed_twice(approved, cps_simulator, cloc
     assert cps_simulator.executions("reinstallInstance", WEB_04) == 1
 
 
-def test_retry_waits_for_the_claim_lease(approved, cps_simulator, clock):
+def test_retry_waits_for_its_delay(approved, cps_simulator, clock):
     cps_simulator.inject_fault(
         "status", status=503, count=1, action="reinstallInstance"
     )
     req = approved()
 
-    clock.advance(minutes=2)
+    clock.advance(seconds=20)
     services.retry_unsubmitted()
 
     req.refresh_from_db()
@@ -195,7 +195,9 @@ def test_submitter_that_crashed_after_its_claim_is_taken_over(
         submit_claimed_at=req.decided_at, submit_attempts=1
     )
 
-    clock.advance(minutes=6)
+    clock.advance(minutes=2)
+    assert services.retry_unsubmitted() == []
+    clock.advance(minutes=4)
     services.retry_unsubmitted()
 
     assert ReinstallRequest.objects.get(pk=req.pk).status == Status.SUBMITTED
@@ -282,3 +284,50 @@ def test_password_never_reaches_the_audit_log(approved, cps_simulator, committed
 
     for event in AuditEvent.objects.all():
         assert SECRET not in f"{event.message} {event.data}"
+
+
+def test_an_unanswered_submission_is_retried_after_thirty_seconds_not_the_lease(
+    approved, cps_simulator, clock
+):
+    cps_simulator.inject_fault("drop_after", count=1, action="reinstallInstance")
+    req = approved()
+
+    clock.advance(seconds=20)
+    assert services.retry_unsubmitted() == []
+    clock.advance(seconds=15)
+    assert services.retry_unsubmitted() == [req.pk]
+
+    req.refresh_from_db()
+    assert req.status == Status.SUBMITTED
+    assert cps_simulator.executions("reinstallInstance", WEB_04) == 1
+
+
+def test_each_unanswered_attempt_waits_twice_as_long(approved, cps_simulator, clock):
+    cps_simulator.inject_fault(
+        "status", status=503, count=2, action="reinstallInstance"
+    )
+    req = approved()
+    first_retry = req.next_submit_at
+
+    clock.advance(seconds=31)
+    services.retry_unsubmitted()
+    req.refresh_from_db()
+
+    assert req.status == Status.APPROVED
+    assert req.submit_attempts == 2
+    assert (req.next_submit_at - first_retry).total_seconds() >= 60
+
+
+def test_the_request_page_says_when_cps_is_asked_again(
+    approved, cps_simulator, client, requester
+):
+    cps_simulator.inject_fault(
+        "status", status=503, count=1, action="reinstallInstance"
+    )
+    req = approved()
+    client.force_login(requester)
+
+    html = client.get(req.get_absolute_url()).content.decode()
+
+    assert 'id="retry-notice"' in html
+    assert req.next_submit_at.strftime("%H:%M:%S") in html

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
-        if settings.CPS_ENDPOINT and not force:
+        if not settings.CPS_SIMULATED and not force:
             raise CommandError(
                 "CPS_ENDPOINT points at a real cloud; demo users are for the "
                 "embedded simulator. Use --force if you really mean it."
