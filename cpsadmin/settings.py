@@ -238,5 +238,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"cpsadmin": {"level": LOG_LEVEL, "propagate": True}},
+    "loggers": {
+        "cpsadmin": {"level": LOG_LEVEL, "propagate": True},
+        # Django's own console handler would print each of its lines twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

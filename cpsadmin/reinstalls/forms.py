@@ -110,8 +110,19 @@ def os_choices(images: list[Os]) -> list:
     for image in sorted(images, key=lambda os: os.os_name):
         family = image.os_type or str(_("Other"))
         families.setdefault(family, []).append((image.os_type_id, image.os_name))
-    grouped = [(family.capitalize(), families[family]) for family in sorted(families)]
+    grouped = [
+        (family_label(family, families[family]), families[family])
+        for family in sorted(families)
+    ]
     return [("", _("Choose an operating system"))] + grouped
+
+
+def family_label(family: str, choices: list) -> str:
+    """The family as its OS names spell it: "centos" is shown as "CentOS"."""
+    for _os_type_id, os_name in choices:
+        if os_name.casefold().startswith(family.casefold()):
+            return os_name[: len(family)]
+    return family
 
 
 def raid_choices(raids: list[Raid]) -> list:
@@ -339,6 +350,8 @@ class ReinstallForm(SoftwareChoices, forms.Form):
         helper = FormHelper()
         helper.form_method = "post"
         helper.form_id = "reinstall-form"
+        # One line per error: the password can break two rules at once.
+        helper.error_text_inline = False
         helper.layout = Layout(
             Fieldset(
                 _("Image"),
@@ -507,6 +520,8 @@ class ServerFilterForm(forms.Form):
             "hx-target": "#server-rows",
             "hx-swap": "outerHTML",
             "hx-indicator": "#server-indicator",
+            # The URL keeps the region and filters, for reload, back and links.
+            "hx-push-url": "true",
         }
         self.helper.layout = Layout(
             Div("region", css_class="col-sm-3"),
