@@ -15,8 +15,10 @@ QUERY_BUDGETS = {
     "bare": 2,
     "admin_index": 3,
     # session, user, roles, requester scope; servers and catalogue come from CPS.
-    "servers": 4,
-    "reinstall_form": 4,
+    # The servers page and the form add one: the open requests of the region
+    # (or of the server), so neither offers a second reinstall.
+    "servers": 5,
+    "reinstall_form": 5,
     "software_fragment": 4,
     # session, user, roles, approver scope, the pending requests with their
     # requesters, their approvals, those approvals' approvers, the menu badge.

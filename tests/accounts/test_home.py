@@ -33,3 +33,15 @@ def test_home_asks_anonymous_visitors_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_unknown_address_gets_the_styled_404_with_a_way_home(client, requester):
+    client.force_login(requester)
+
+    response = client.get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "This page does not exist" in html
+    assert '<nav class="navbar' in html
+    assert f'href="{reverse("home")}"' in html

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -71,6 +73,21 @@ def test_only_auditors_and_admins_may_review(client, request, person, status):
     client.force_login(request.getfixturevalue(person))
 
     assert client.get(URL).status_code == status
+
+
+def test_a_requester_opening_the_review_gets_the_styled_403_with_the_menu(
+    client, requester
+):
+    client.force_login(requester)
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "You may not open this page" in html
+    assert '<nav class="navbar' in html
+    assert f'href="{reverse("reinstalls:my_requests")}"' in html
+    assert f'href="{reverse("home")}"' in html
 
 
 def test_an_administrator_without_superuser_may_review(client, db):
@@ -282,3 +299,41 @@ def test_the_review_page_runs_the_same_queries_for_one_event_or_many(
     with django_assert_num_queries(REVIEW_QUERIES):
         response = client.get(URL)
     assert len(response.context["page"].events) == PAGE_SIZE
+
+
+def test_long_ids_show_eight_characters_with_the_whole_id_in_the_title(
+    client, auditor, make_event
+):
+    with mock.patch(
+        "cpsadmin.audit.services.current_request_id",
+        return_value="0123456789abcdef0123456789abcdef",
+    ):
+        make_event(
+            Action.REINSTALL_SUBMITTED,
+            jd_request_id="fedcba9876543210fedcba9876543210",
+        )
+    client.force_login(auditor)
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        '<span class="font-monospace-sm" title="0123456789abcdef0123456789abcdef">'
+        "01234567</span>"
+    ) in html
+    assert (
+        '<span class="font-monospace-sm" title="fedcba9876543210fedcba9876543210">'
+        "fedcba98</span>"
+    ) in html
+
+
+def test_short_columns_do_not_wrap_and_times_carry_their_zone(
+    client, auditor, make_event
+):
+    make_event(Action.REINSTALL_SUBMITTED, message="a long message " * 10)
+    client.force_login(auditor)
+
+    html = client.get(URL).content.decode()
+
+    assert '<td class="text-nowrap">Reinstall submitted</td>' in html
+    assert re.search(r">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>", html)
+    assert '<td class="audit-message">a long message' in html

@@ -176,6 +176,18 @@ def test_queue_query_count_is_the_same_for_one_and_many_rows(
         assert len(client.get("/approvals/").context["requests"]) == len(STOPPED)
 
 
+def test_queue_shows_the_raid_levels_without_a_repeated_word(
+    client, requester, approver, make_request
+):
+    make_request(requester)
+    client.force_login(approver)
+
+    html = client.get("/approvals/").content.decode()
+
+    assert "RAID NORAID" not in html
+    assert ">NORAID / NORAID</span>" in html
+
+
 # --- Bulk decisions ----------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cpsadmin.audit.models import Action, AuditEvent
+from cpsadmin.audit.models import Action, AuditEvent, Outcome
 from cpsadmin.cps.client import CpsApiError, CpsClient
 from cpsadmin.reinstalls import catalogue
 from cpsadmin.simulator.catalogue import os_type_id
@@ -171,7 +171,8 @@ def test_requester_refreshes_the_catalogue_and_it_is_recorded(
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('reinstalls:servers')}?region={REGION}"
-    assert calls == {"describe_os": 2}
+    # The refresh itself read both lists; the next render used them.
+    assert calls == {"describe_os": 2, "describe_device_raids": 1}
     event = AuditEvent.objects.get(action=Action.CATALOGUE_REFRESHED)
     assert event.actor == requester
     assert event.region == REGION
@@ -226,3 +227,43 @@ def test_auditor_cannot_refresh_the_catalogue(signed_in, auditor):
     response = signed_in(auditor).post(REFRESH_URL, {"region": REGION})
 
     assert response.status_code == 403
+
+
+def test_a_failed_refresh_keeps_the_cached_lists(cps_simulator, calls):
+    before = catalogue.os_images(REGION, DEVICE_TYPE)
+    catalogue.raids(REGION, DEVICE_TYPE)
+    cps_simulator.inject_fault("status", status=500, action="describeOS", count=1)
+
+    with pytest.raises(CpsApiError):
+        catalogue.refresh(REGION, DEVICE_TYPE)
+
+    assert catalogue.os_images(REGION, DEVICE_TYPE) == before
+    assert calls == {"describe_os": 2, "describe_device_raids": 1}
+
+
+def test_a_failed_refresh_of_a_region_keeps_its_lists(cps_simulator, calls):
+    catalogue.os_images(REGION, DEVICE_TYPE)
+    cps_simulator.inject_fault("status", status=500, action="describeRegiones")
+
+    with pytest.raises(CpsApiError):
+        catalogue.refresh(REGION)
+    catalogue.os_images(REGION, DEVICE_TYPE)
+
+    assert calls == {"describe_os": 1, "describe_regions": 1}
+
+
+def test_refresh_view_reports_a_failure_instead_of_success(
+    signed_in, requester, cps_simulator
+):
+    cps_simulator.inject_fault("status", status=500, action="describeOS")
+
+    response = signed_in(requester).post(
+        REFRESH_URL, {"region": REGION, "device_type": DEVICE_TYPE}, follow=True
+    )
+
+    html = response.content.decode()
+    assert "Loading the OS images from CPS failed." in html
+    assert "were not refreshed" in html
+    assert "read again from CPS" not in html
+    event = AuditEvent.objects.get(action=Action.CATALOGUE_REFRESHED)
+    assert event.outcome == Outcome.FAILURE

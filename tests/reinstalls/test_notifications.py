@@ -168,3 +168,22 @@ def test_wipe_is_spelled_out_in_the_approvers_mail(requester, approver, make_req
     make_request(requester, keep_data=False)
 
     assert "WILL BE WIPED" in mail.outbox[0].body
+
+
+def test_completion_mail_names_the_old_os_as_before_and_the_wipe_as_done(
+    requester, approver, make_request, committed, cps_simulator
+):
+    req = make_request(requester, keep_data=False)
+    with committed():
+        services.approve(req, approver, "")
+    mail.outbox.clear()
+    cps_simulator.advance(61)
+
+    with committed():
+        services.refresh_progress(ReinstallRequest.objects.get(pk=req.pk))
+
+    [message] = mail.outbox
+    assert "OS before:   Ubuntu 20.04(x86_64)\n" in message.body
+    assert "Current OS" not in message.body
+    assert "(the data disks were wiped)" in message.body
+    assert "WILL BE WIPED" not in message.body

@@ -54,6 +54,13 @@ def test_os_select_lists_the_simulators_images_grouped_by_family(as_requester):
     assert '<optgroup label="Windows">' in response.text
 
 
+def test_os_families_are_spelled_as_the_catalogue_spells_them(as_requester):
+    response = as_requester.get(URL)
+
+    assert '<optgroup label="CentOS">' in response.text
+    assert "Centos" not in response.text
+
+
 def test_os_select_follows_the_device_type(as_requester):
     response = as_requester.get(reverse("reinstalls:reinstall", args=[REGION, DB_03]))
 
@@ -370,6 +377,14 @@ def test_password_inside_the_cps_rule_is_accepted(post, reinstall_data, password
     assert response.status_code == 302
 
 
+def test_two_password_problems_are_two_separate_messages(post, reinstall_data):
+    response = post(reinstall_data(password="abc", password_confirm="abc"))
+
+    assert len(errors_of(response)["password"]) == 2
+    assert '<p id="error_1_id_password">' in response.text
+    assert '<p id="error_2_id_password">' in response.text
+
+
 def test_password_confirmation_must_match(post, reinstall_data):
     response = post(reinstall_data(password_confirm=SECRET + "x"))
 
@@ -470,6 +485,31 @@ def test_second_form_for_a_server_with_an_open_request_is_refused(post, reinstal
     assert ReinstallRequest.objects.count() == 1
 
 
+def test_refusal_for_an_open_request_links_to_that_request(post, reinstall_data):
+    post(reinstall_data())
+    req = ReinstallRequest.objects.get()
+
+    response = post(reinstall_data(submission_key="0" * 32))
+
+    link = f'<a class="alert-link" href="{req.get_absolute_url()}">'
+    assert f"{link}Request #{req.pk} for this server is still open.</a>" in (
+        response.text
+    )
+
+
+def test_form_for_a_server_with_an_open_request_shows_a_link_instead(
+    as_requester, post, reinstall_data
+):
+    post(reinstall_data())
+    req = ReinstallRequest.objects.get()
+
+    response = as_requester.get(URL)
+
+    assert 'id="open-request"' in response.text
+    assert f'href="{req.get_absolute_url()}"' in response.text
+    assert 'id="reinstall-form"' not in response.text
+
+
 def test_refused_submission_can_be_sent_again_with_the_same_key(post, reinstall_data):
     data = reinstall_data()
     post({**data, "password_confirm": "Other-Secret-1"})
@@ -539,6 +579,40 @@ def test_catalogue_error_on_render_names_what_failed(as_requester, cps_simulator
     assert "Loading the RAID levels from CPS failed." in response.text
     assert response.context["cps_problem"].request_id in response.text
     assert 'id="reinstall-form"' not in response.text
+
+
+def test_catalogue_error_on_render_offers_to_try_again(as_requester, cps_simulator):
+    cps_simulator.inject_fault("status", status=500, action="describeOS")
+
+    response = as_requester.get(URL)
+
+    assert f'href="{URL}" data-cps-retry>Try again</a>' in response.text
+
+
+def test_submission_error_offers_no_link_that_would_drop_the_form(
+    post, reinstall_data, cps_simulator
+):
+    cps_simulator.inject_fault("status", status=500, action="describeOS")
+
+    response = post(reinstall_data())
+
+    assert "data-cps-retry" not in response.text
+
+
+def test_malformed_reply_is_called_no_valid_answer(as_requester, cps_simulator):
+    cps_simulator.inject_fault("malformed", action="describeOS")
+
+    response = as_requester.get(URL)
+
+    assert "<code>no valid answer</code>" in response.text
+
+
+def test_refresh_button_sits_in_the_form_column(as_requester):
+    response = as_requester.get(URL)
+
+    column = response.text.split('<div class="col-lg-8">', 1)[1]
+    refresh = column.index("Refresh the OS and RAID lists")
+    assert refresh < column.index('id="reinstall-form"')
 
 
 # --- Access ---------------------------------------------------------------------------

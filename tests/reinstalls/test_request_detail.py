@@ -263,3 +263,70 @@ def test_the_wipe_warning_is_red_on_the_request_page(
     html = client.get(detail_url(req)).content.decode()
 
     assert 'id="wipe-warning"' in html
+
+
+@pytest.fixture
+def completed_wipe(
+    make_request, requester, no_approval_needed, cps_simulator, committed
+):
+    req = make_request(requester, keep_data=False)
+    cps_simulator.advance(61)
+    with committed():
+        req = services.refresh_progress(ReinstallRequest.objects.get(pk=req.pk))
+    assert req.status == Status.COMPLETED
+    return req
+
+
+def test_completed_request_labels_the_old_os_as_before(
+    signed_in, requester, completed_wipe
+):
+    html = signed_in(requester).get(detail_url(completed_wipe)).content.decode()
+
+    assert "OS before" in html
+    assert "Current OS" not in html
+
+
+def test_completed_request_says_the_data_disks_were_wiped(
+    signed_in, requester, completed_wipe
+):
+    html = signed_in(requester).get(detail_url(completed_wipe)).content.decode()
+
+    assert "The data disks were wiped." in html
+    assert "will be wiped" not in html
+    assert "keepData" not in html
+
+
+def test_completed_request_hides_the_expiry_and_the_age(
+    signed_in, requester, completed_wipe
+):
+    html = signed_in(requester).get(detail_url(completed_wipe)).content.decode()
+
+    assert 'id="decision-expiry"' not in html
+    assert " ago)" not in html
+
+
+def test_pending_request_shows_its_expiry_and_current_os(signed_in, requester, pending):
+    html = signed_in(requester).get(detail_url(pending)).content.decode()
+
+    assert 'id="decision-expiry"' in html
+    assert "Current OS" in html
+
+
+def test_status_badges_have_one_colour_on_the_page_and_in_the_list(
+    signed_in, requester, pending
+):
+    client = signed_in(requester)
+
+    page = client.get(detail_url(pending)).content.decode()
+    listing = client.get(reverse("reinstalls:my_requests")).content.decode()
+
+    badge = 'class="badge text-bg-warning"'
+    assert f'<span {badge} id="decision-status">Pending approval</span>' in page
+    assert f"<span {badge}>Pending approval</span>" in listing
+
+
+def test_auditor_is_led_back_to_the_audit_log(signed_in, auditor, pending):
+    html = signed_in(auditor).get(detail_url(pending)).content.decode()
+
+    crumb = f'<a href="{reverse("audit:review")}">Audit log</a>'
+    assert f'<li class="breadcrumb-item">{crumb}</li>' in html

@@ -1,11 +1,15 @@
 """The servers page: list, filter, htmx rows, scope."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cpsadmin.accounts.roles import Role
 from tests.conftest import make_user
-from tests.reinstalls.conftest import REGION, WEB_01, WEB_04
+from tests.reinstalls.conftest import DB_03, REGION, WEB_01, WEB_04
 
 URL = reverse("reinstalls:servers")
 DB_01 = "cps-h5dnsipzz5fk2z9r"  # running, cps.c.highmem
@@ -74,9 +78,8 @@ def test_unknown_status_is_shown_verbatim(as_requester, cps_simulator):
 def test_known_statuses_get_coloured_badges(as_requester):
     response = as_requester.get(URL, {"region": REGION})
 
-    badges = {r.instance.status: r.badge for r in response.context["rows"]}
-    assert badges["running"] == "text-bg-success"
-    assert badges["error"] == "text-bg-danger"
+    assert '<span class="badge text-bg-success">running</span>' in response.text
+    assert '<span class="badge text-bg-danger">error</span>' in response.text
 
 
 def test_reinstall_is_offered_only_for_stopped_and_stop_only_for_running(
@@ -152,3 +155,92 @@ def test_cps_error_is_shown_with_status_and_request_id(as_requester, cps_simulat
     problem = response.context["cps_problem"]
     assert problem.request_id
     assert problem.request_id in response.text
+
+
+# --- Following transitions ---------------------------------------------------------
+
+
+def test_rows_poll_themselves_while_a_server_is_stopping(as_requester, cps_simulator):
+    cps_simulator.set_status(WEB_01, "stopping")
+
+    response = as_requester.get(
+        URL, {"region": REGION, "q": "web"}, headers={"HX-Request": "true"}
+    )
+
+    same_rows = f"{URL}?region={REGION}&amp;q=web"
+    assert f'<div id="server-rows" hx-get="{same_rows}"' in response.text
+    assert 'hx-trigger="every 3s" hx-swap="outerHTML"' in response.text
+
+
+def test_rows_stop_polling_once_every_server_has_settled(as_requester):
+    response = as_requester.get(URL, {"region": REGION}, headers={"HX-Request": "true"})
+
+    assert "hx-trigger" not in response.text
+    assert "hx-get" not in response.text
+
+
+def test_filter_form_keeps_the_region_in_the_address(as_requester):
+    response = as_requester.get(URL, {"region": REGION})
+
+    [form] = re.findall(r"<form[^>]*server-filter[^>]*>", response.text)
+    assert 'hx-push-url="true"' in form
+
+
+# --- Open requests -----------------------------------------------------------------
+
+
+def test_server_with_an_open_request_links_to_it_instead_of_reinstall(
+    as_requester, requester, make_request
+):
+    req = make_request(requester)
+
+    response = as_requester.get(URL, {"region": REGION})
+
+    assert f'href="{req.get_absolute_url()}">Request #{req.pk} open</a>' in (
+        response.text
+    )
+    assert reverse("reinstalls:reinstall", args=[REGION, WEB_04]) not in response.text
+
+
+def test_open_request_of_someone_else_is_named_without_a_link(
+    signed_in, requester, make_request, db
+):
+    req = make_request(requester)
+    other = make_user("olga", Role.REQUESTER)
+
+    response = signed_in(other).get(URL, {"region": REGION})
+
+    assert f"Request #{req.pk} open" in response.text
+    assert req.get_absolute_url() not in response.text
+    assert reverse("reinstalls:reinstall", args=[REGION, WEB_04]) not in response.text
+
+
+def test_open_requests_cost_one_query_however_many_there_are(
+    as_requester, requester, make_request
+):
+    make_request(requester, WEB_04)
+    as_requester.get(URL, {"region": REGION})  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        as_requester.get(URL, {"region": REGION})
+
+    make_request(requester, DB_03)
+    with CaptureQueriesContext(connection) as two:
+        response = as_requester.get(URL, {"region": REGION})
+
+    assert response.text.count(" open</a>") == 2
+    assert len(two.captured_queries) == len(one.captured_queries)
+
+
+# --- CPS errors ----------------------------------------------------------------------
+
+
+def test_failed_server_list_offers_to_try_again_and_claims_no_empty_match(
+    as_requester, cps_simulator
+):
+    cps_simulator.inject_fault("status", status=503, action="describeInstances")
+
+    response = as_requester.get(URL, {"region": REGION, "q": "web"})
+
+    retry = f"{URL}?region={REGION}&amp;q=web"
+    assert f'href="{retry}" data-cps-retry>Try again</a>' in response.text
+    assert "No servers match." not in response.text
