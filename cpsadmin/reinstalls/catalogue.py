@@ -47,43 +47,35 @@ def _regions_key() -> str:
     return f"{PREFIX}:regions"
 
 
+def _cached(key: str, read):
+    """The cached answer under ``key``, or ``read(client)`` stored there."""
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        with get_client() as client:
+            found = read(client)
+        cache.set(key, found, _timeout())
+    return found
+
+
 def regions() -> list[Region]:
     """Every region that offers CPS, from describeRegiones."""
-    key = _regions_key()
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
-
-    with get_client() as client:
-        found = client.describe_regions()
-    cache.set(key, found, _timeout())
-    return found
+    return _cached(_regions_key(), lambda client: client.describe_regions())
 
 
 def os_images(region: str, device_type: str) -> list[Os]:
     """The OS images describeOS offers for one device type."""
-    key = _key(region, "os", device_type)
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
-
-    with get_client() as client:
-        found = client.describe_os(region, device_type)
-    cache.set(key, found, _timeout())
-    return found
+    return _cached(
+        _key(region, "os", device_type),
+        lambda client: client.describe_os(region, device_type),
+    )
 
 
 def raids(region: str, device_type: str) -> list[Raid]:
     """Every RAID level of a device type, system and data volumes alike."""
-    key = _key(region, "raids", device_type)
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
-
-    with get_client() as client:
-        found = client.describe_device_raids(region, device_type)
-    cache.set(key, found, _timeout())
-    return found
+    return _cached(
+        _key(region, "raids", device_type),
+        lambda client: client.describe_device_raids(region, device_type),
+    )
 
 
 def system_raids(region: str, device_type: str) -> list[Raid]:
@@ -100,21 +92,17 @@ def software(region: str, os_type_id: str) -> list[Software] | None:
     None comes from describeSoftware answering NOT_FOUND (the live API dropped
     the call); an empty list means the call works and offers nothing.
     """
-    key = _key(region, "software", os_type_id)
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
 
-    try:
-        with get_client() as client:
-            found = client.describe_software(region, os_type_id)
-    except CpsApiError as exc:
-        if not exc.is_not_found:
-            raise
-        logger.debug("No software list for %s in %s", os_type_id, region)
-        found = None
-    cache.set(key, found, _timeout())
-    return found
+    def read(client):
+        try:
+            return client.describe_software(region, os_type_id)
+        except CpsApiError as exc:
+            if not exc.is_not_found:
+                raise
+            logger.debug("No software list for %s in %s", os_type_id, region)
+            return None
+
+    return _cached(_key(region, "software", os_type_id), read)
 
 
 def refresh(region: str, device_type: str | None = None) -> None:
