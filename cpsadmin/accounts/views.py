@@ -13,7 +13,7 @@ LANDING_PAGES = [
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def send_to_landing_page(request: HttpRequest) -> HttpResponse:
     """Send each person to the page their role works from."""
     for role, url_name in LANDING_PAGES:
         if has_role(request.user, role):

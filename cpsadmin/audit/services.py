@@ -247,6 +247,7 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
 
 
 def _row_problem(row, expected_seq, expected_prev) -> ChainProblem | None:
+    """What is wrong with one event, given the seq and link the chain expects."""
     seq, event_id = row["seq"], row["id"]
     if seq != expected_seq:
         return ChainProblem(
@@ -278,6 +279,7 @@ def _row_problem(row, expected_seq, expected_prev) -> ChainProblem | None:
 
 
 def _head_problem(head, expected_seq, expected_prev) -> ChainProblem | None:
+    """Whether the chain head still names the last event the walk reached."""
     last = expected_seq - 1
     head_seq = head.seq if head else 0
     head_hash = head.hash if head else ""

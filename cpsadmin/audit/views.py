@@ -76,13 +76,13 @@ def _activity(request, person, *, title):
 
 @require_GET
 @login_required
-def my_activity(request: HttpRequest):
+def show_my_activity(request: HttpRequest):
     return _activity(request, request.user, title=_("My activity"))
 
 
 @require_GET
 @login_required
-def user_activity(request: HttpRequest, user_id: int):
+def show_user_activity(request: HttpRequest, user_id: int):
     # Others' activity is for reviewers only; to anyone else it doesn't exist.
     if user_id != request.user.pk and not can_review(request.user):
         raise Http404
@@ -94,7 +94,7 @@ def user_activity(request: HttpRequest, user_id: int):
 
 @require_GET
 @login_required
-def review(request: HttpRequest):
+def review_events(request: HttpRequest):
     _require_reviewer(request)
 
     action_url = reverse("audit:review")
@@ -155,7 +155,7 @@ def export_events(request: HttpRequest):
 
 @require_POST
 @login_required
-def verify(request: HttpRequest):
+def verify_audit_chain(request: HttpRequest):
     _require_reviewer(request)
 
     report = verify_chain()
@@ -184,7 +184,7 @@ def verify(request: HttpRequest):
 
 @require_GET
 @login_required
-def reinstall_story(request: HttpRequest, reinstall_id: int):
+def show_reinstall_story(request: HttpRequest, reinstall_id: int):
     _require_reviewer(request)
 
     events = list(AuditEvent.objects.for_reinstall(reinstall_id))

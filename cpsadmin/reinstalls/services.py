@@ -413,6 +413,12 @@ def reject(req: ReinstallRequest, approver, comment: str, http_request=None):
 
 
 def _decide(req, user, decision, comment, http_request):
+    """Approve or reject ``req`` for ``user``; a refusal is audited, then raised.
+
+    Who may decide is checked first. The request's state and the user's
+    earlier decision are checked again under a row lock, so that concurrent
+    decisions on one request take turns.
+    """
     approving = decision == Decision.APPROVE
     action = Action.REINSTALL_APPROVED if approving else Action.REINSTALL_REJECTED
     comment = (comment or "").strip()
@@ -453,6 +459,11 @@ def _locked_refusal(locked: ReinstallRequest, user) -> str | None:
 
 
 def _store_decision(locked, user, decision, comment, http_request) -> None:
+    """Save a decision on a locked, pending request and move it on.
+
+    One rejection ends the request. An approval that reaches
+    ``required_approvals`` approves it and submits it on commit.
+    """
     try:
         with transaction.atomic():
             Approval.objects.create(
@@ -772,6 +783,7 @@ def _fail(
     last_seen_status: str = "",
     from_status: str = Status.APPROVED,
 ) -> ReinstallRequest:
+    """Fail ``req`` with ``reason``, unless it has already left ``from_status``."""
     changes = {"failure_reason": reason}
     if jd_request_id:
         changes["jd_request_id"] = jd_request_id

@@ -331,7 +331,7 @@ def stop_server(
 
 @require_GET
 @login_required
-def software_options(request: HtmxHttpRequest) -> HttpResponse:
+def list_software_options(request: HtmxHttpRequest) -> HttpResponse:
     """The software select for one OS and image type (the htmx swap)."""
     _require_role(request, Role.REQUESTER)
     region = request.GET.get("region", "")
@@ -560,7 +560,7 @@ def _visible_request(request: HtmxHttpRequest, pk: int) -> ReinstallRequest:
 
 @require_GET
 @login_required
-def request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def show_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     req = _visible_request(request, pk)
     ctx = {
         "req": req,
@@ -572,7 +572,7 @@ def request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def request_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def show_request_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The status block of a request, polled by htmx until it is final."""
     req = _visible_request(request, pk)
     if req.status in FOLLOWED_STATUSES:
