@@ -5,6 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it after HtmxMiddleware: lets type checkers see .htmx."""
+
+    htmx: HtmxDetails
 
 
 def is_partial(request: HttpRequest) -> bool:

@@ -5,11 +5,7 @@ a form, call one service and pick the response.
 """
 
 import logging
-from datetime import timedelta
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -26,125 +21,15 @@ from cpsadmin.accounts.roles import Role, has_role
 from cpsadmin.cps.client import CpsError, get_client
 from cpsadmin.htmx import is_partial, vary_on_htmx
 from cpsadmin.reinstalls import services
+from cpsadmin.reinstalls.forms import (
+    ApprovalFilterForm,
+    BulkDecisionForm,
+    DecisionForm,
+    RejectForm,
+)
 from cpsadmin.reinstalls.models import Decision, ReinstallRequest, Status
 
 logger = logging.getLogger(__name__)
-
-AGE_CHOICES = [
-    ("", gettext_lazy("Any age")),
-    ("1", gettext_lazy("Waiting over 1 hour")),
-    ("6", gettext_lazy("Waiting over 6 hours")),
-    ("12", gettext_lazy("Waiting over 12 hours")),
-]
-KEEP_DATA_CHOICES = [
-    ("", gettext_lazy("Keep data: any")),
-    ("yes", gettext_lazy("Keeps data")),
-    ("no", gettext_lazy("Wipes data")),
-]
-
-
-class ApprovalFilterForm(forms.Form):
-    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
-    requester = forms.ChoiceField(label=gettext_lazy("Requester"), required=False)
-    keep_data = forms.ChoiceField(
-        label=gettext_lazy("Data disks"), choices=KEEP_DATA_CHOICES, required=False
-    )
-    age = forms.ChoiceField(
-        label=gettext_lazy("Age"), choices=AGE_CHOICES, required=False
-    )
-
-    def __init__(self, *args, regions=(), requesters=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All regions"))] + [
-            (region, region) for region in regions
-        ]
-        self.fields["requester"].choices = [("", _("All requesters"))] + [
-            (name, name) for name in requesters
-        ]
-        self.helper = FormHelper()
-        # The page's <form> carries the hx-get that swaps the rows.
-        self.helper.form_tag = False
-        self.helper.form_show_labels = False
-        self.helper.layout = Layout(
-            Row(
-                Column(Field("region"), css_class="col-md-3"),
-                Column(Field("requester"), css_class="col-md-3"),
-                Column(Field("keep_data"), css_class="col-md-3"),
-                Column(Field("age"), css_class="col-md-3"),
-            )
-        )
-
-    def apply(self, reqs: list[ReinstallRequest]) -> list[ReinstallRequest]:
-        """The requests that pass the chosen filters (all when it is invalid)."""
-        if not self.is_valid():
-            return reqs
-        data = self.cleaned_data
-        if data["region"]:
-            reqs = [r for r in reqs if r.region == data["region"]]
-        if data["requester"]:
-            reqs = [r for r in reqs if r.requester.get_username() == data["requester"]]
-        if data["keep_data"]:
-            keep = data["keep_data"] == "yes"
-            reqs = [r for r in reqs if r.keep_data == keep]
-        if data["age"]:
-            cutoff = timezone.now() - timedelta(hours=int(data["age"]))
-            reqs = [r for r in reqs if r.created_at <= cutoff]
-        return reqs
-
-
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        # The panel owns the <form>, with one button per decision.
-        self.helper.form_tag = False
-
-
-class RejectForm(DecisionForm):
-    def clean_comment(self):
-        comment = self.cleaned_data["comment"].strip()
-        if not comment:
-            raise forms.ValidationError(_("Please say why you reject this request."))
-        return comment
-
-
-# Request ids are 64-bit; a bigger number names no request and no database
-# column can hold it.
-MAX_REQUEST_ID = 2**63 - 1
-
-
-def _request_id(value) -> int:
-    pk = int(value)
-    if pk > MAX_REQUEST_ID:
-        raise ValueError(f"{pk} is not a request id")
-    return pk
-
-
-class BulkDecisionForm(DecisionForm):
-    ids = forms.TypedMultipleChoiceField(coerce=_request_id, choices=())
-    decision = forms.ChoiceField(choices=Decision.choices)
-
-    def __init__(self, *args, pks=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(pk, pk) for pk in pks]
-        self.fields["ids"].error_messages["required"] = _("Tick at least one request.")
-        self.helper.layout = Layout(Field("comment"))
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("decision") == Decision.REJECT
-            and not data.get("comment", "").strip()
-        ):
-            self.add_error("comment", _("Please say why you reject these requests."))
-        return data
 
 
 def _require_approver(request: HttpRequest) -> None:

@@ -8,20 +8,22 @@ OS, RAID level or software is a form error, never a request.
 import json
 import string
 import uuid
+from datetime import timedelta
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.forms.utils import ErrorDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cpsadmin.cps.client import Instance, Os, Raid, Software
 from cpsadmin.reinstalls import catalogue
-from cpsadmin.reinstalls.models import ImageType
+from cpsadmin.reinstalls.models import Decision, ImageType, ReinstallRequest
 
 # The only special characters a password may hold
 # (§11 of docs/reference/jdcloud-cps-api.md).
@@ -541,3 +543,120 @@ class ServerFilterForm(forms.Form):
             return valid.get("region", region), valid.get("q", ""), ""
         data = self.cleaned_data
         return data["region"], data["q"].strip(), data["status"]
+
+
+# --- Approvals -------------------------------------------------------------------
+
+AGE_CHOICES = [
+    ("", _("Any age")),
+    ("1", _("Waiting over 1 hour")),
+    ("6", _("Waiting over 6 hours")),
+    ("12", _("Waiting over 12 hours")),
+]
+KEEP_DATA_CHOICES = [
+    ("", _("Keep data: any")),
+    ("yes", _("Keeps data")),
+    ("no", _("Wipes data")),
+]
+
+
+class ApprovalFilterForm(forms.Form):
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    requester = forms.ChoiceField(label=_("Requester"), required=False)
+    keep_data = forms.ChoiceField(
+        label=_("Data disks"), choices=KEEP_DATA_CHOICES, required=False
+    )
+    age = forms.ChoiceField(label=_("Age"), choices=AGE_CHOICES, required=False)
+
+    def __init__(self, *args, regions=(), requesters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (region, region) for region in regions
+        ]
+        self.fields["requester"].choices = [("", _("All requesters"))] + [
+            (name, name) for name in requesters
+        ]
+        self.helper = FormHelper()
+        # The page's <form> carries the hx-get that swaps the rows.
+        self.helper.form_tag = False
+        self.helper.form_show_labels = False
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("region"), css_class="col-md-3"),
+                Column(Field("requester"), css_class="col-md-3"),
+                Column(Field("keep_data"), css_class="col-md-3"),
+                Column(Field("age"), css_class="col-md-3"),
+            )
+        )
+
+    def apply(self, reqs: list[ReinstallRequest]) -> list[ReinstallRequest]:
+        """The requests that pass the chosen filters (all when it is invalid)."""
+        if not self.is_valid():
+            return reqs
+        data = self.cleaned_data
+        if data["region"]:
+            reqs = [r for r in reqs if r.region == data["region"]]
+        if data["requester"]:
+            reqs = [r for r in reqs if r.requester.get_username() == data["requester"]]
+        if data["keep_data"]:
+            keep = data["keep_data"] == "yes"
+            reqs = [r for r in reqs if r.keep_data == keep]
+        if data["age"]:
+            cutoff = timezone.now() - timedelta(hours=int(data["age"]))
+            reqs = [r for r in reqs if r.created_at <= cutoff]
+        return reqs
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The panel owns the <form>, with one button per decision.
+        self.helper.form_tag = False
+
+
+class RejectForm(DecisionForm):
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Please say why you reject this request."))
+        return comment
+
+
+# Request ids are 64-bit; a bigger number names no request and no database
+# column can hold it.
+MAX_REQUEST_ID = 2**63 - 1
+
+
+def _request_id(value) -> int:
+    pk = int(value)
+    if pk > MAX_REQUEST_ID:
+        raise ValueError(f"{pk} is not a request id")
+    return pk
+
+
+class BulkDecisionForm(DecisionForm):
+    ids = forms.TypedMultipleChoiceField(coerce=_request_id, choices=())
+    decision = forms.ChoiceField(choices=Decision.choices)
+
+    def __init__(self, *args, pks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(pk, pk) for pk in pks]
+        self.fields["ids"].error_messages["required"] = _("Tick at least one request.")
+        self.helper.layout = Layout(Field("comment"))
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == Decision.REJECT
+            and not data.get("comment", "").strip()
+        ):
+            self.add_error("comment", _("Please say why you reject these requests."))
+        return data

@@ -190,6 +190,52 @@ def approvers_for(req: ReinstallRequest) -> list:
     return [user for user in users if is_approver_for(user, req)]
 
 
+# --- Stopping a server -----------------------------------------------------------
+
+
+def stop_server(user, instance: Instance, client_token: str, http_request=None):
+    """Ask CPS to stop a running server for ``user``, on the record either way.
+
+    Nothing of ours changes, so CPS is called first and the outcome, with the
+    JD requestId, is recorded after it. A CpsError is recorded, then re-raised
+    for the caller to show. ``client_token`` makes a repeated post harmless.
+    """
+    if not server_access(user, Role.REQUESTER).allows(
+        instance.region, instance.instance_id, instance.name
+    ):
+        raise WorkflowError(_("You may not stop this server."))
+
+    try:
+        with get_client() as client:
+            result = client.stop_instance(
+                instance.region, instance.instance_id, client_token
+            )
+    except CpsError as exc:
+        record(
+            Action.STOP_REQUESTED,
+            actor=user,
+            request=http_request,
+            outcome=Outcome.FAILURE,
+            region=instance.region,
+            instance_id=instance.instance_id,
+            jd_request_id=exc.request_id,
+            message=str(exc),
+        )
+        raise
+
+    record(
+        Action.STOP_REQUESTED,
+        actor=user,
+        request=http_request,
+        region=instance.region,
+        instance_id=instance.instance_id,
+        jd_request_id=result.request_id,
+        message=instance.name,
+    )
+    logger.info("Stop of %s requested by %s", instance.instance_id, user.pk)
+    return result
+
+
 # --- Creating a request --------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from cpsadmin.accounts.roles import Role, has_role, server_access
 from cpsadmin.audit.models import Action, Outcome
 from cpsadmin.audit.services import record
 from cpsadmin.cps.client import CpsApiError, CpsError, Instance, get_client
-from cpsadmin.htmx import is_partial, vary_on_htmx
+from cpsadmin.htmx import HtmxHttpRequest, is_partial, vary_on_htmx
 from cpsadmin.reinstalls import approval_views, catalogue, services
 from cpsadmin.reinstalls.forms import (
     ReinstallForm,
@@ -63,10 +62,6 @@ CPS_ACTIONS = {
     "stopInstance": gettext_lazy("CPS did not stop the server."),
     "reinstallInstance": gettext_lazy("CPS did not accept the reinstall."),
 }
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass(frozen=True)
@@ -288,36 +283,16 @@ def stop_server(
         client_token = str(uuid.uuid4())
 
     try:
-        with get_client() as client:
-            result = client.stop_instance(region, instance.instance_id, client_token)
+        services.stop_server(request.user, instance, client_token, request)
     except CpsError as exc:
-        problem = CpsProblem.of(exc)
-        record(
-            Action.STOP_REQUESTED,
-            request=request,
-            outcome=Outcome.FAILURE,
-            region=region,
-            instance_id=instance.instance_id,
-            jd_request_id=exc.request_id,
-            message=problem.detail,
-        )
         ctx = {
             "instance": instance,
             "client_token": client_token,
             "can_stop": True,
-            "cps_problem": problem,
+            "cps_problem": CpsProblem.of(exc),
         }
         return render(request, "reinstalls/stop_server.html", ctx)
 
-    record(
-        Action.STOP_REQUESTED,
-        request=request,
-        region=region,
-        instance_id=instance.instance_id,
-        jd_request_id=result.request_id,
-        message=instance.name,
-    )
-    logger.info("Stop of %s requested by %s", instance.instance_id, request.user.pk)
     messages.success(
         request,
         _("%(name)s is stopping. Reinstall it once it shows as stopped.")

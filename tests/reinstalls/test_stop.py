@@ -124,3 +124,19 @@ def test_unknown_server_gets_404_for_stop(as_requester):
     url = reverse("reinstalls:stop", args=[REGION, "cps-doesnotexist0000"])
 
     assert as_requester.get(url).status_code == 404
+
+
+def test_the_stop_service_refuses_a_server_outside_the_requesters_scope(
+    db, cps_simulator
+):
+    from cpsadmin.cps.client import get_client
+    from cpsadmin.reinstalls import services
+
+    web_only = make_user("erin", "requester", scope="web-*")
+    servers = get_client().iter_instances(REGION)
+    db_01 = next(server for server in servers if server.name == "db-01")
+
+    with pytest.raises(services.WorkflowError):
+        services.stop_server(web_only, db_01, "5d6a1c1e-0000-4000-8000-000000000001")
+
+    assert cps_simulator.executions("stopInstance") == 0
