@@ -205,33 +205,28 @@ def stop_server(user, instance: Instance, client_token: str, http_request=None):
     ):
         raise WorkflowError(_("You may not stop this server."))
 
+    def record_stop(outcome, jd_request_id, message):
+        record(
+            Action.STOP_REQUESTED,
+            actor=user,
+            request=http_request,
+            outcome=outcome,
+            region=instance.region,
+            instance_id=instance.instance_id,
+            jd_request_id=jd_request_id,
+            message=message,
+        )
+
     try:
         with get_client() as client:
             result = client.stop_instance(
                 instance.region, instance.instance_id, client_token
             )
     except CpsError as exc:
-        record(
-            Action.STOP_REQUESTED,
-            actor=user,
-            request=http_request,
-            outcome=Outcome.FAILURE,
-            region=instance.region,
-            instance_id=instance.instance_id,
-            jd_request_id=exc.request_id,
-            message=str(exc),
-        )
+        record_stop(Outcome.FAILURE, exc.request_id, str(exc))
         raise
 
-    record(
-        Action.STOP_REQUESTED,
-        actor=user,
-        request=http_request,
-        region=instance.region,
-        instance_id=instance.instance_id,
-        jd_request_id=result.request_id,
-        message=instance.name,
-    )
+    record_stop(Outcome.SUCCESS, result.request_id, instance.name)
     logger.info("Stop of %s requested by %s", instance.instance_id, user.pk)
     return result
 
