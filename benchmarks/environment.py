@@ -14,38 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Settings that cpsadmin/settings.py reads from the environment. All are
-# cleared (with their _FILE twins) so that the run measures the defaults: the
-# embedded simulator, a per-process cache, mail and tasks in-process.
-CLEARED = (
-    "ALLOWED_HOSTS",
-    "AUDIT_TRUST_X_FORWARDED_FOR",
-    "CPS_ACCESS_KEY",
-    "CPS_CATALOGUE_CACHE_SECONDS",
-    "CPS_ENDPOINT",
-    "CPS_SECRET_KEY",
-    "CPS_SIMULATOR_DB",
-    "CPS_SIMULATOR_REINSTALL_SECONDS",
-    "CPS_SIMULATOR_TRANSITION_SECONDS",
-    "CPS_TIMEOUT",
-    "CSRF_COOKIE_SECURE",
-    "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_URL",
-    "DEBUG",
-    "DEFAULT_FROM_EMAIL",
-    "EMAIL_HOST",
-    "LOG_LEVEL",
-    "REDIS_URL",
-    "REINSTALL_APPROVAL_EXPIRY_HOURS",
-    "REINSTALL_PASSWORD_KEY",
-    "SECRET_KEY",
-    "SESSION_COOKIE_SECURE",
-    "SITE_URL",
-    "STATIC_ROOT",
-    "TASKS_BACKEND",
-    "TIME_ZONE",
-    "VAR_DIR",
-)
+from cpsadmin.env import settings_variables
 
 
 @dataclass
@@ -71,9 +40,10 @@ def prepare(*, database_url: str = "", keep: bool = False) -> Environment:
         raise RuntimeError("Benchmarks need a process of their own (Django is set up)")
 
     var_dir = Path(tempfile.mkdtemp(prefix="cpsadmin-bench-"))
-    for name in CLEARED:
+    # Every setting cpsadmin reads goes, so that the run measures the defaults:
+    # the embedded simulator, a per-process cache, mail and tasks in-process.
+    for name in settings_variables():
         os.environ.pop(name, None)
-        os.environ.pop(f"{name}_FILE", None)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "cpsadmin.settings",

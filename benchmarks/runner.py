@@ -7,6 +7,7 @@ not run at all (setup, seeding or a page that did not answer 200).
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -61,9 +62,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         metavar="URL",
-        default="",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
         help="A PostgreSQL server (postgres://user@host:5432/name) to create a "
-        "throwaway database on; without it, a temporary SQLite file.",
+        "throwaway database on; without it, a temporary SQLite file. Default: "
+        "BENCH_DATABASE_URL, which keeps a password off the command line.",
     )
     parser.add_argument(
         "--output",

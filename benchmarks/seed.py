@@ -185,7 +185,7 @@ class _World:
             }:
                 oss = client.describe_os(region, device_type)
                 raids = client.describe_device_raids(region, device_type)
-                softwares = {os.os_type_id: [] for os in oss}
+                softwares = {}
                 for os in oss:
                     softwares[os.os_type_id] = client.describe_software(
                         region, os.os_type_id
@@ -294,7 +294,7 @@ class _World:
             **self.web(requester),
             **where,
             message=row.reason,
-            data=_spec_data(row, needed),
+            data=services.spec_data(row, needed),
         )
 
         t = t0 + timedelta(minutes=rng.uniform(*first))
@@ -352,15 +352,7 @@ class _World:
             data_raid_type_id=data_raid.raid_type_id,
             data_raid_type=data_raid.raid_type,
             keep_data=spec["keep_data"],
-            softwares=[
-                {
-                    "name": s.name,
-                    "version": s.version,
-                    "os_type_id": s.os_type_id,
-                    "description": s.description,
-                }
-                for s in spec["softwares"]
-            ],
+            softwares=[services.software_record(s) for s in spec["softwares"]],
             reason=self.rng.choice(REASONS),
             client_token=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
             required_approvals=needed,
@@ -511,19 +503,6 @@ class _Plan:
                 approver=approver, decision=decision, comment=comment, created_at=when
             )
         )
-
-
-def _spec_data(row: ReinstallRequest, needed: int) -> dict:
-    return {
-        "client_token": row.client_token,
-        "image_type": row.image_type,
-        "os_type_id": row.os_type_id,
-        "sys_raid_type_id": row.sys_raid_type_id,
-        "data_raid_type_id": row.data_raid_type_id,
-        "keep_data": row.keep_data_label,
-        "softwares": [s["name"] for s in row.softwares],
-        "approvals_required": needed,
-    }
 
 
 def write_chain(events: list[dict]) -> int:

@@ -7,6 +7,7 @@ Secrets may also be read from a file named by ``<NAME>_FILE``.
 
 import math
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,3 +104,16 @@ def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
         wanted = ", ".join(f"{scheme}://" for scheme in schemes)
         raise ImproperlyConfigured(f"{name} must be a URL starting with {wanted}")
     return raw
+
+
+SETTINGS_FILE = Path(__file__).with_name("settings.py")
+
+
+def settings_variables() -> frozenset[str]:
+    """Every variable settings.py reads, each with its ``<NAME>_FILE`` twin.
+
+    For tools that must start the app from a clean slate (benchmarks, the
+    browser tests): read from the source, so a new setting is never missed.
+    """
+    names = re.findall(r'env_\w+\(\s*"([A-Z][A-Z0-9_]*)"', SETTINGS_FILE.read_text())
+    return frozenset(names) | {f"{name}_FILE" for name in names}

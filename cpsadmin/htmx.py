@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -22,6 +22,13 @@ def is_partial(request: HttpRequest) -> bool:
     """
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
+    """After a save: a 302 for the browser, an HX-Redirect for htmx."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:

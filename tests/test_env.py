@@ -189,3 +189,14 @@ def test_a_real_endpoint_has_no_default_keys():
 
     assert simulated is False
     assert access_key == ""
+
+
+def test_settings_variables_names_every_setting_read_from_the_environment():
+    from cpsadmin.env import settings_variables
+
+    names = settings_variables()
+
+    for name in ("DATABASE_URL", "CPS_ENDPOINT", "SECURE_HSTS_SECONDS", "LOG_LEVEL"):
+        assert name in names
+        assert f"{name}_FILE" in names
+    assert "DJANGO_SETTINGS_MODULE" not in names

@@ -58,7 +58,7 @@ class Page:
         return str(self.newer) if self.newer else ""
 
 
-def _day_start(day, *, days_later: int = 0):
+def day_start(day, *, days_later: int = 0):
     """Midnight of ``day`` (plus ``days_later``) in the site's time zone.
 
     None past either end of the calendar (0001-01-01 east of UTC, the day
@@ -88,10 +88,10 @@ def filter_events(filters: dict, queryset=None):
         events = events.filter(outcome=filters["outcome"])
 
     # Dates are whole days in the site's time zone, both ends included.
-    start = filters.get("date_from") and _day_start(filters["date_from"])
+    start = filters.get("date_from") and day_start(filters["date_from"])
     if start:
         events = events.filter(created_at__gte=start)
-    end = filters.get("date_to") and _day_start(filters["date_to"], days_later=1)
+    end = filters.get("date_to") and day_start(filters["date_to"], days_later=1)
     if end:
         events = events.filter(created_at__lt=end)
 

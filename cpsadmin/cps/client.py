@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import httpx
+from django.views.decorators.debug import sensitive_variables
 
 from cpsadmin.cps.signing import sign_request
 
@@ -337,6 +338,9 @@ def flatten_filters(filters: Mapping[str, list | tuple | None]) -> dict:
 def _segment(value: str, what: str) -> str:
     if not value:
         raise ValueError(f"{what} is required")
+    # "." and ".." would be resolved as a path step, reaching another resource.
+    if value.strip(".") == "":
+        raise ValueError(f"{what} cannot be {value!r}")
     return quote(value, safe="")
 
 
@@ -514,6 +518,7 @@ class CpsClient:
     ) -> ActionResult:
         return self._action("startInstance", region, instance_id, {}, client_token)
 
+    @sensitive_variables("spec", "body")
     def reinstall_instance(
         self,
         region: str,
@@ -535,6 +540,7 @@ class CpsClient:
         instance = _segment(instance_id, "instance_id")
         return f"{self._region_path(region)}/instances/{instance}"
 
+    @sensitive_variables("body")
     def _action(self, action, region, instance_id, body, client_token) -> ActionResult:
         _check_client_token(client_token)
         if client_token:
@@ -560,6 +566,7 @@ class CpsClient:
     def _get(self, action, path, *, region, query=None) -> _Reply:
         return self._send(action, "GET", path, region=region, query=query, retry=True)
 
+    @sensitive_variables("body", "content", "secrets")
     def _send(
         self,
         action,
@@ -686,10 +693,17 @@ class CpsClient:
         # A gateway could echo credentials or the password back: never pass
         # them on into logs or messages.
         for secret in (self._secret_key, self._access_key, *secrets):
-            if secret:
-                # Also as a JSON string would quote it, when a body is echoed.
-                escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
-                message = message.replace(escaped, "***").replace(secret, "***")
+            if not secret:
+                continue
+            # Also as a JSON string would quote it when a body is echoed, with
+            # or without \uXXXX escapes; the longest form goes first.
+            forms = {
+                secret,
+                json.dumps(secret, ensure_ascii=False)[1:-1],
+                json.dumps(secret)[1:-1],
+            }
+            for form in sorted(forms, key=len, reverse=True):
+                message = message.replace(form, "***")
         exc = CpsApiError(
             action,
             code,

@@ -10,16 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from cpsadmin.accounts.roles import Role, has_role
 from cpsadmin.cps.client import CpsError, get_client
-from cpsadmin.htmx import is_partial, vary_on_htmx
+from cpsadmin.htmx import is_partial, redirect_to, vary_on_htmx
 from cpsadmin.reinstalls import services
 from cpsadmin.reinstalls.forms import (
     ApprovalFilterForm,
@@ -45,12 +44,6 @@ def _visible_request(request: HttpRequest, pk: int) -> ReinstallRequest:
     ):
         raise Http404
     return req
-
-
-def _back_to(request: HttpRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 @require_GET
@@ -91,7 +84,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back_to(request, queue)
+        return redirect_to(request, queue)
 
     results = services.decide_many(
         form.cleaned_data["ids"],
@@ -105,7 +98,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("#%(pk)s: %(why)s") % {"pk": pk, "why": refusal})
         else:
             messages.success(request, _decided_message(req))
-    return _back_to(request, queue)
+    return redirect_to(request, queue)
 
 
 def _decide(request: HttpRequest, pk: int, form_class, decide) -> HttpResponse:
@@ -115,7 +108,7 @@ def _decide(request: HttpRequest, pk: int, form_class, decide) -> HttpResponse:
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["comment"][0])
-        return _back_to(request, req.get_absolute_url())
+        return redirect_to(request, req.get_absolute_url())
 
     try:
         req = decide(
@@ -125,7 +118,7 @@ def _decide(request: HttpRequest, pk: int, form_class, decide) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _decided_message(req))
-    return _back_to(request, req.get_absolute_url())
+    return redirect_to(request, req.get_absolute_url())
 
 
 @require_POST
@@ -151,7 +144,7 @@ def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Request #%(pk)s was cancelled.") % {"pk": req.pk})
-    return _back_to(request, req.get_absolute_url())
+    return redirect_to(request, req.get_absolute_url())
 
 
 def _decided_message(req: ReinstallRequest) -> str:
@@ -191,7 +184,8 @@ def decision_panel_context(request: HttpRequest, req: ReinstallRequest, instance
     live_error = ""
     if instance is None and req.status == Status.PENDING:
         try:
-            instance = get_client().describe_instance(req.region, req.instance_id)
+            with get_client() as client:
+                instance = client.describe_instance(req.region, req.instance_id)
         except CpsError as exc:
             logger.warning(
                 "Reinstall %s: no live status for %s (requestId %s)",
@@ -204,11 +198,6 @@ def decision_panel_context(request: HttpRequest, req: ReinstallRequest, instance
     approvals = list(req.approvals.select_related("approver"))
     approved = [a for a in approvals if a.decision == Decision.APPROVE]
     past_expiry = req.status == Status.PENDING and services.is_past_expiry(req)
-    can_decide = (
-        services.decision_refusal(user, req) is None
-        and services.state_refusal(req) is None
-        and all(a.approver_id != user.pk for a in approvals)
-    )
     return {
         "req": req,
         "instance": instance,
@@ -216,7 +205,7 @@ def decision_panel_context(request: HttpRequest, req: ReinstallRequest, instance
         "approvals": approvals,
         "approved_count": len(approved),
         "is_requester": user.pk == req.requester_id,
-        "can_decide": can_decide,
+        "can_decide": services.can_decide(user, req, approvals),
         "can_cancel": services.can_cancel(user, req),
         "past_expiry": past_expiry,
         "form": DecisionForm(auto_id="id_decision_%s"),

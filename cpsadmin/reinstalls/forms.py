@@ -553,7 +553,7 @@ AGE_CHOICES = [
     ("6", _("Waiting over 6 hours")),
     ("12", _("Waiting over 12 hours")),
 ]
-KEEP_DATA_CHOICES = [
+KEEP_DATA_FILTER_CHOICES = [
     ("", _("Keep data: any")),
     ("yes", _("Keeps data")),
     ("no", _("Wipes data")),
@@ -564,7 +564,7 @@ class ApprovalFilterForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)
     requester = forms.ChoiceField(label=_("Requester"), required=False)
     keep_data = forms.ChoiceField(
-        label=_("Data disks"), choices=KEEP_DATA_CHOICES, required=False
+        label=_("Data disks"), choices=KEEP_DATA_FILTER_CHOICES, required=False
     )
     age = forms.ChoiceField(label=_("Age"), choices=AGE_CHOICES, required=False)
 

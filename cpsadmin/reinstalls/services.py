@@ -35,7 +35,7 @@ from cpsadmin.cps.client import (
     Software,
     get_client,
 )
-from cpsadmin.reinstalls import crypto, notifications
+from cpsadmin.reinstalls import catalogue, crypto, notifications
 from cpsadmin.reinstalls.models import (
     FINAL_STATUSES,
     SUBMIT_LEASE,
@@ -117,11 +117,16 @@ def is_past_expiry(req: ReinstallRequest, now=None) -> bool:
     return req.expires_at is not None and req.expires_at <= (now or timezone.now())
 
 
-def can_decide(user, req: ReinstallRequest) -> bool:
-    """Whether the approve and reject buttons belong on this user's page."""
+def can_decide(user, req: ReinstallRequest, approvals=None) -> bool:
+    """Whether the approve and reject buttons belong on this user's page.
+
+    ``approvals``: the request's decisions, when the caller has them already.
+    """
     if decision_refusal(user, req) or state_refusal(req):
         return False
-    return not any(a.approver_id == user.pk for a in req.approvals.all())
+    if approvals is None:
+        approvals = req.approvals.all()
+    return not any(a.approver_id == user.pk for a in approvals)
 
 
 def can_cancel(user, req: ReinstallRequest) -> bool:
@@ -231,6 +236,43 @@ def stop_server(user, instance: Instance, client_token: str, http_request=None):
     return result
 
 
+# --- The catalogue ---------------------------------------------------------------
+
+
+def refresh_catalogue(user, region: str, device_type: str | None, http_request=None):
+    """Read the catalogue again from CPS, on the record either way.
+
+    CPS is read first; on a CpsError the cached lists stay as they were, and
+    the error is recorded, then re-raised for the caller to show.
+    """
+
+    def record_refresh(outcome, jd_request_id="", message=""):
+        record(
+            Action.CATALOGUE_REFRESHED,
+            actor=user,
+            request=http_request,
+            outcome=outcome,
+            region=region,
+            jd_request_id=jd_request_id,
+            message=message,
+            data={"device_type": device_type or ""},
+        )
+
+    try:
+        catalogue.refresh(region, device_type)
+    except CpsError as exc:
+        record_refresh(Outcome.FAILURE, exc.request_id, str(exc))
+        logger.warning(
+            "Catalogue refresh of %s failed (requestId %s)",
+            region,
+            exc.request_id or "-",
+        )
+        raise
+
+    record_refresh(Outcome.SUCCESS)
+    logger.info("Catalogue of %s %s refreshed", region, device_type or "(all)")
+
+
 # --- Creating a request --------------------------------------------------------
 
 
@@ -324,7 +366,7 @@ def create_request(
         data_raid_type_id=_attr(data_raid, "raid_type_id"),
         data_raid_type=_fit("data_raid_type", _attr(data_raid, "raid_type", "")),
         keep_data=keep_data,
-        softwares=[_software_dict(s) for s in softwares or ()],
+        softwares=[software_record(s) for s in softwares or ()],
         reason=reason.strip(),
         password_encrypted=crypto.encrypt_password(password),
         client_token=str(uuid.uuid4()),
@@ -347,7 +389,7 @@ def create_request(
                 instance_id=req.instance_id,
                 reinstall=req,
                 message=req.reason,
-                data=_spec_data(req, needed),
+                data=spec_data(req, needed),
             )
             if needed:
                 notifications.notify("approval_needed", req)
@@ -399,14 +441,8 @@ def _attr(value, name: str, default=None) -> str:
     return getattr(value, name)
 
 
-def _software_dict(software) -> dict:
-    if isinstance(software, dict):
-        return {
-            "name": software.get("name", ""),
-            "version": software.get("version", ""),
-            "os_type_id": software.get("os_type_id", ""),
-            "description": software.get("description", ""),
-        }
+def software_record(software: Software) -> dict:
+    """A chosen software package as ReinstallRequest.softwares stores it."""
     return {
         "name": software.name,
         "version": software.version,
@@ -415,7 +451,7 @@ def _software_dict(software) -> dict:
     }
 
 
-def _spec_data(req: ReinstallRequest, needed: int) -> dict:
+def spec_data(req: ReinstallRequest, needed: int) -> dict:
     """The spec for the audit log: everything but the password."""
     return {
         "client_token": req.client_token,
@@ -480,7 +516,7 @@ def _decide(req, user, decision, comment, http_request):
         else:
             _store_decision(locked, user, decision, comment, http_request)
 
-    _copy_state(locked, req)
+    req.refresh_from_db()
     if refusal:
         raise WorkflowError(refusal)
     return locked
@@ -573,7 +609,7 @@ def cancel(req: ReinstallRequest, user, http_request=None) -> ReinstallRequest:
             _record_step(Action.REINSTALL_CANCELLED, locked, user, "", http_request)
             logger.info("Reinstall %s cancelled by its requester", locked.pk)
 
-    _copy_state(locked, req)
+    req.refresh_from_db()
     if refusal:
         raise WorkflowError(refusal)
     return locked
@@ -694,23 +730,23 @@ def submit(req: ReinstallRequest) -> ReinstallRequest:
     if not claimed:
         return req
 
-    client = get_client()
     try:
-        if req.submit_attempts == 1:
-            instance = client.describe_instance(req.region, req.instance_id)
-            if instance.status != STOPPED:
-                reason = _(
-                    "The server is no longer stopped (its status is %(status)s), "
-                    "so it was not reinstalled."
-                ) % {"status": pgettext("server status", instance.status)}
-                return _fail(req, reason, last_seen_status=instance.status)
-        password = crypto.decrypt_password(req.password_encrypted)
-        result = client.reinstall_instance(
-            req.region,
-            req.instance_id,
-            _spec(req, password),
-            client_token=req.client_token,
-        )
+        with get_client() as client:
+            if req.submit_attempts == 1:
+                instance = client.describe_instance(req.region, req.instance_id)
+                if instance.status != STOPPED:
+                    reason = _(
+                        "The server is no longer stopped (its status is "
+                        "%(status)s), so it was not reinstalled."
+                    ) % {"status": pgettext("server status", instance.status)}
+                    return _fail(req, reason, last_seen_status=instance.status)
+            password = crypto.decrypt_password(req.password_encrypted)
+            result = client.reinstall_instance(
+                req.region,
+                req.instance_id,
+                _spec(req, password),
+                client_token=req.client_token,
+            )
     except crypto.PasswordUnavailable as exc:
         return _fail(req, _("The stored password is unusable: %(e)s.") % {"e": exc})
     except CpsApiError as exc:
@@ -757,6 +793,7 @@ def submit(req: ReinstallRequest) -> ReinstallRequest:
     return req
 
 
+@sensitive_variables("password")
 def _spec(req: ReinstallRequest, password: str) -> ReinstallSpec:
     return ReinstallSpec(
         az=req.az,
@@ -870,7 +907,8 @@ def refresh_progress(req: ReinstallRequest) -> ReinstallRequest:
     if req.status != Status.SUBMITTED:
         return req
     try:
-        instance = get_client().describe_instance(req.region, req.instance_id)
+        with get_client() as client:
+            instance = client.describe_instance(req.region, req.instance_id)
     except CpsError as exc:
         logger.warning(
             "Reinstall %s: cannot read %s (requestId %s): %s",
@@ -957,11 +995,6 @@ def _fit(name: str, value):
     if isinstance(value, str) and max_length:
         return value[:max_length]
     return value
-
-
-def _copy_state(source: ReinstallRequest, target: ReinstallRequest) -> None:
-    if source is not target:
-        target.refresh_from_db()
 
 
 def _record_step(

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -19,13 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from cpsadmin.accounts.roles import Role, has_role, server_access
-from cpsadmin.audit.models import Action, Outcome
-from cpsadmin.audit.services import record
 from cpsadmin.cps.client import CpsApiError, CpsError, Instance, get_client
-from cpsadmin.htmx import HtmxHttpRequest, is_partial, vary_on_htmx
+from cpsadmin.htmx import HtmxHttpRequest, is_partial, redirect_to, vary_on_htmx
 from cpsadmin.reinstalls import approval_views, catalogue, services
 from cpsadmin.reinstalls.forms import (
     ReinstallForm,
@@ -33,11 +30,10 @@ from cpsadmin.reinstalls.forms import (
     SoftwareOptionsForm,
 )
 from cpsadmin.reinstalls.models import ImageType, ReinstallRequest, Status
+from cpsadmin.reinstalls.services import RUNNING, STOPPED
 
 logger = logging.getLogger(__name__)
 
-RUNNING = "running"
-STOPPED = "stopped"
 # The request page polls CPS through refresh_progress while in these.
 FOLLOWED_STATUSES = (Status.APPROVED, Status.SUBMITTED)
 REQUESTS_PER_PAGE = 25
@@ -113,13 +109,6 @@ class ServerRow:
 def _require_role(request: HtmxHttpRequest, *roles: str) -> None:
     if not any(has_role(request.user, role) for role in roles):
         raise PermissionDenied
-
-
-def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """A 302 for the browser, an HX-Redirect for htmx."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _servers_url(region: str, **filters: str) -> str:
@@ -298,7 +287,7 @@ def stop_server(
         _("%(name)s is stopping. Reinstall it once it shows as stopped.")
         % {"name": instance.name or instance.instance_id},
     )
-    return _redirect(request, _servers_url(region))
+    return redirect_to(request, _servers_url(region))
 
 
 # --- Catalogue -----------------------------------------------------------------
@@ -339,7 +328,7 @@ def list_software_options(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
-    """Forget the cached catalogue of a region (or one device type in it)."""
+    """Read a region's catalogue (or one device type's) again from CPS."""
     _require_role(request, Role.REQUESTER, Role.ADMIN)
     region = request.POST.get("region", "")
     device_type = request.POST.get("device_type") or None
@@ -348,38 +337,15 @@ def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
     if device_type and not _SAFE_ID.match(device_type):
         raise Http404
 
-    # CPS is read first; on a failure the cached lists stay as they were.
     try:
-        catalogue.refresh(region, device_type)
+        services.refresh_catalogue(request.user, region, device_type, request)
     except CpsError as exc:
-        problem = CpsProblem.of(exc)
-        record(
-            Action.CATALOGUE_REFRESHED,
-            request=request,
-            outcome=Outcome.FAILURE,
-            region=region,
-            jd_request_id=exc.request_id,
-            message=problem.detail,
-            data={"device_type": device_type or ""},
-        )
-        logger.warning(
-            "Catalogue refresh of %s failed (requestId %s)",
-            region,
-            exc.request_id or "-",
-        )
         messages.error(
             request,
             _("%(what)s The lists were not refreshed; the ones read before stay.")
-            % {"what": problem.what},
+            % {"what": CpsProblem.of(exc).what},
         )
     else:
-        record(
-            Action.CATALOGUE_REFRESHED,
-            request=request,
-            region=region,
-            data={"device_type": device_type or ""},
-        )
-        logger.info("Catalogue of %s %s refreshed", region, device_type or "(all)")
         messages.success(request, _("The catalogue was read again from CPS."))
 
     next_url = request.POST.get("next", "")
@@ -387,7 +353,7 @@ def refresh_catalogue(request: HtmxHttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = _servers_url(region)
-    return _redirect(request, next_url)
+    return redirect_to(request, next_url)
 
 
 # --- Reinstall -----------------------------------------------------------------
@@ -486,7 +452,7 @@ def request_reinstall(
     else:
         note = _("Reinstall request #%(pk)s is on its way to CPS.")
     messages.success(request, note % {"pk": req.pk})
-    return _redirect(request, req.get_absolute_url())
+    return redirect_to(request, req.get_absolute_url())
 
 
 def _refusal(request: HtmxHttpRequest, exc, region: str, instance_id: str) -> str:
@@ -515,11 +481,11 @@ def _already_submitted(request: HtmxHttpRequest, first) -> HttpResponse:
             messages.info(
                 request, _("This form was already sent; here is its request.")
             )
-            return _redirect(request, req.get_absolute_url())
+            return redirect_to(request, req.get_absolute_url())
     messages.info(
         request, _("This form was already sent and is still being processed.")
     )
-    return _redirect(request, reverse("reinstalls:my_requests"))
+    return redirect_to(request, reverse("reinstalls:my_requests"))
 
 
 # --- Requests ------------------------------------------------------------------

@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from cpsadmin.env import settings_variables
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,24 +40,6 @@ CHROMIUM_ARGS = [
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 
-# Settings read from the environment that would point the app elsewhere
-# (PostgreSQL under `make test-postgres`, a real CPS, a task queue nobody
-# runs). The served app always gets its own SQLite and simulator.
-APP_SETTINGS = (
-    "CPS_ACCESS_KEY",
-    "CPS_ACCESS_KEY_FILE",
-    "CPS_CATALOGUE_CACHE_SECONDS",
-    "CPS_ENDPOINT",
-    "CPS_SECRET_KEY",
-    "CPS_SECRET_KEY_FILE",
-    "CPS_SIMULATOR_DB",
-    "DATABASE_URL",
-    "EMAIL_HOST",
-    "REDIS_URL",
-    "SITE_URL",
-    "STATIC_ROOT",
-    "TASKS_BACKEND",
-)
 
 # "  alice    <password>    requester": the roles column is optional.
 SEEDED_USER = re.compile(r"^\s+(?P<username>\w+)\s+(?P<password>\S+)(\s.*)?$")
@@ -91,7 +75,11 @@ def _port_open(port: int) -> bool:
 
 
 def _app_env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in APP_SETTINGS}
+    # Nothing of the caller's settings (PostgreSQL under make test-postgres, a
+    # real CPS, a task queue nobody runs): the app gets its own SQLite and
+    # simulator.
+    ignored = settings_variables()
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(
         VAR_DIR=str(var_dir),
         DEBUG="true",

@@ -658,6 +658,22 @@ def test_an_echoed_password_is_removed_from_the_error(cps_client, fake_cps):
     assert PASSWORD not in caught.value.message
 
 
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_a_password_echoed_inside_quoted_json_is_removed_too(
+    cps_client, fake_cps, ensure_ascii
+):
+    password = 'Pa"ss\\wörd1'
+    quoted = json.dumps({"password": password}, ensure_ascii=ensure_ascii)
+    fake_cps.reply(error_envelope(400, "INVALID_ARGUMENT", f"Bad body {quoted}"))
+
+    with pytest.raises(CpsApiError) as caught:
+        cps_client.reinstall_instance(
+            "cn-north-1", "cps-1", make_spec(password=password)
+        )
+
+    assert caught.value.message == 'Bad body {"password": "***"}'
+
+
 def test_no_secret_reaches_the_logs(cps_client, fake_cps, caplog):
     caplog.set_level(logging.DEBUG)
     fake_cps.reply(
@@ -730,3 +746,11 @@ def test_get_client_without_an_endpoint_talks_to_the_simulator(settings):
 
     assert client.endpoint == "http://cps.simulator.local"
     assert regions
+
+
+@pytest.mark.parametrize("bad", [".", "..", "..."])
+def test_a_dot_segment_id_is_refused_before_anything_is_sent(cps_client, fake_cps, bad):
+    with pytest.raises(ValueError, match="cannot be"):
+        cps_client.describe_instance("cn-north-1", bad)
+
+    assert fake_cps.requests == []

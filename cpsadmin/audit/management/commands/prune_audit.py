@@ -1,8 +1,9 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cpsadmin.audit.queries import day_start
 from cpsadmin.audit.services import plan_prune, prune_before
 
 
@@ -34,12 +35,8 @@ class Command(BaseCommand):
         day = _parse_date(before)
         if day > timezone.localdate():
             raise CommandError("--before must not be in the future")
-        cutoff = timezone.make_aware(datetime.combine(day, time.min))
-        try:
-            cutoff.astimezone(UTC)
-        except OverflowError:
-            # 0001-01-01 east of UTC starts before the calendar: nothing is older.
-            cutoff = datetime.min.replace(tzinfo=UTC)
+        # None: the day starts before the calendar does, so nothing is older.
+        cutoff = day_start(day) or datetime.min.replace(tzinfo=UTC)
 
         if dry_run:
             plan = plan_prune(cutoff)
